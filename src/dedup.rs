@@ -1,0 +1,432 @@
+//! The top-level entry point: [`Deduplicator`] and its builder.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::error::{Error, Result};
+use crate::group::{self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, Link, Stage, Verifier};
+use crate::lsh::{BandingParams, candidate_pairs};
+use crate::minhash::{MinHashConfig, MinHasher, Scheme, SignBuffer};
+use crate::shingle::ShingleConfig;
+use crate::text::{Filter, Normalizer};
+
+/// One candidate stage: MinHash signatures over one kind of shingle, banded for a Jaccard
+/// threshold.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Channel {
+    /// What is shingled.
+    pub shingle: ShingleConfig,
+    /// The Jaccard similarity around which pairs become candidates.
+    pub threshold: f64,
+}
+
+impl Channel {
+    /// Word 5-grams at Jaccard 0.5: copies and light edits.
+    pub fn copies() -> Channel {
+        Channel { shingle: ShingleConfig::words(5), threshold: 0.5 }
+    }
+
+    /// Content words (English stopwords removed) at a low Jaccard: rewrites.
+    pub fn rewrites() -> Channel {
+        Channel { shingle: ShingleConfig::words(1).with_filter(Filter::EnglishStopwords), threshold: 0.25 }
+    }
+}
+
+/// Every setting of a [`Deduplicator`].
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Config {
+    /// Hashes per MinHash signature.
+    pub num_hashes: u32,
+    /// Seed of every hash.
+    pub seed: u64,
+    /// MinHash scheme.
+    pub scheme: Scheme,
+    /// Candidate stages; a pair proposed by any of them is verified.
+    pub channels: Vec<Channel>,
+    /// Verified score at or above which two documents are linked.
+    pub threshold: f64,
+    /// LSH buckets larger than this link each member to the bucket's first members only.
+    pub max_bucket: usize,
+    /// Texts longer than this many bytes are processed on their first `max_text_bytes` bytes
+    /// (cut at a character boundary).
+    pub max_text_bytes: usize,
+    /// Prior number of documents for word weights (see [`Idf`]).
+    pub idf_prior: f64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            num_hashes: 128,
+            seed: 0,
+            scheme: Scheme::OnePermutation,
+            channels: vec![Channel::copies(), Channel::rewrites()],
+            threshold: 0.4,
+            max_bucket: 64,
+            max_text_bytes: 16 << 20,
+            idf_prior: 100.0,
+        }
+    }
+}
+
+/// Builds a [`Deduplicator`]; setters take `&mut self` and [`build`](Self::build) validates.
+///
+/// # Example
+///
+/// ```
+/// use reprint::Deduplicator;
+/// use reprint::shingle::ShingleConfig;
+///
+/// # fn main() -> reprint::Result<()> {
+/// let dedup = Deduplicator::builder().num_hashes(256).threshold(0.5).build()?;
+/// assert_eq!(dedup.config().num_hashes, 256);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct DeduplicatorBuilder {
+    config: Config,
+}
+
+impl DeduplicatorBuilder {
+    /// Hashes per signature (default 128).
+    pub fn num_hashes(&mut self, k: u32) -> &mut Self {
+        self.config.num_hashes = k;
+        self
+    }
+
+    /// Seed of every hash (default 0).
+    pub fn seed(&mut self, seed: u64) -> &mut Self {
+        self.config.seed = seed;
+        self
+    }
+
+    /// MinHash scheme (default [`Scheme::OnePermutation`]).
+    pub fn scheme(&mut self, scheme: Scheme) -> &mut Self {
+        self.config.scheme = scheme;
+        self
+    }
+
+    /// Replaces the candidate stages.
+    pub fn channels(&mut self, channels: Vec<Channel>) -> &mut Self {
+        self.config.channels = channels;
+        self
+    }
+
+    /// The shingles of the first candidate stage (default word 5-grams).
+    pub fn shingle(&mut self, shingle: ShingleConfig) -> &mut Self {
+        if let Some(c) = self.config.channels.first_mut() {
+            c.shingle = shingle;
+        } else {
+            self.config.channels.push(Channel { shingle, threshold: 0.5 });
+        }
+        self
+    }
+
+    /// The Jaccard threshold of the first candidate stage (default 0.5).
+    pub fn lsh_threshold(&mut self, threshold: f64) -> &mut Self {
+        if let Some(c) = self.config.channels.first_mut() {
+            c.threshold = threshold;
+        }
+        self
+    }
+
+    /// The verified score at or above which documents are linked.
+    pub fn threshold(&mut self, threshold: f64) -> &mut Self {
+        self.config.threshold = threshold;
+        self
+    }
+
+    /// Bucket size above which LSH buckets are thinned (default 64).
+    pub fn max_bucket(&mut self, n: usize) -> &mut Self {
+        self.config.max_bucket = n;
+        self
+    }
+
+    /// Texts longer than this are processed on their first `n` bytes (default 16 MiB).
+    pub fn max_text_bytes(&mut self, n: usize) -> &mut Self {
+        self.config.max_text_bytes = n;
+        self
+    }
+
+    /// Replaces the whole configuration.
+    pub fn config(&mut self, config: Config) -> &mut Self {
+        self.config = config;
+        self
+    }
+
+    /// Validates the configuration and builds the deduplicator. Can be called again.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) with a message saying what to change
+    /// when a setting makes no sense: zero hashes, no candidate stage, a threshold outside
+    /// (0, 1], a shingle size of 0, a bucket cap below 2 or a text limit of 0.
+    pub fn build(&self) -> Result<Deduplicator> {
+        let c = &self.config;
+        if c.channels.is_empty() {
+            return Err(Error::config("at least one candidate channel is needed"));
+        }
+        if c.channels.len() > 255 {
+            return Err(Error::config("at most 255 candidate channels"));
+        }
+        if !(c.threshold > 0.0 && c.threshold <= 1.0) {
+            return Err(Error::config(format!("threshold {} is outside (0, 1]; 0.4 is the default", c.threshold)));
+        }
+        if c.max_bucket < 2 {
+            return Err(Error::config("max_bucket must be at least 2"));
+        }
+        if c.max_text_bytes == 0 {
+            return Err(Error::config("max_text_bytes must be at least 1"));
+        }
+        if !(c.idf_prior.is_finite() && c.idf_prior >= 0.0) {
+            return Err(Error::config("idf_prior must be finite and non-negative"));
+        }
+        let mut stages = Vec::new();
+        for ch in &c.channels {
+            if !(ch.threshold > 0.0 && ch.threshold <= 1.0) {
+                return Err(Error::config(format!("channel threshold {} is outside (0, 1]", ch.threshold)));
+            }
+            let mh = MinHashConfig { num_hashes: c.num_hashes, seed: c.seed, scheme: c.scheme, shingle: ch.shingle };
+            let hasher = MinHasher::new(mh)?;
+            let banding = BandingParams::from_threshold(ch.threshold, c.num_hashes)?;
+            stages.push((hasher, banding));
+        }
+        Ok(Deduplicator { config: c.clone(), stages })
+    }
+}
+
+/// Groups texts that are the same story: copies, trimmed copies and rewrites.
+///
+/// The pipeline, run in parallel with the `parallel` feature:
+/// 1. each text is normalized and shingled, and a MinHash signature is computed per
+///    candidate channel;
+/// 2. LSH banding proposes candidate pairs; identical texts are linked directly;
+/// 3. every candidate pair is verified with a sharper score ([`Evidence`]) and linked when
+///    the score reaches the threshold;
+/// 4. links become groups that resist chaining ([`group::cluster`]).
+///
+/// Output is deterministic: the same groups and representatives whatever the thread count or
+/// input order. A group's representative is the member with the highest total verified score
+/// to the rest of its component; ties go to the member with more content words, then to the
+/// smallest id.
+///
+/// # Example
+///
+/// ```
+/// use reprint::Deduplicator;
+///
+/// # fn main() -> reprint::Result<()> {
+/// let story = "Armenian forces accused Azerbaijan of breaking a ceasefire brokered by Russia. \
+///              Azerbaijan dismissed the reports as completely false. Talks on the region's \
+///              future were held in the town of Yevlakh on Thursday.";
+/// let copy = format!("World News\n\n{story}\n\nShare this article");
+/// let other = "The central bank raised interest rates by half a point on Wednesday, \
+///              its fourth increase this year, citing persistent inflation.";
+/// let dedup = Deduplicator::new();
+/// let grouping = dedup.group(&[("a", story), ("b", copy.as_str()), ("c", other)])?;
+/// assert_eq!(grouping.group_of(0), grouping.group_of(1));
+/// assert_ne!(grouping.group_of(0), grouping.group_of(2));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Deduplicator {
+    config: Config,
+    stages: Vec<(MinHasher, BandingParams)>,
+}
+
+impl Default for Deduplicator {
+    fn default() -> Deduplicator {
+        Deduplicator::new()
+    }
+}
+
+impl Deduplicator {
+    /// A builder starting from the defaults.
+    pub fn builder() -> DeduplicatorBuilder {
+        DeduplicatorBuilder::default()
+    }
+
+    /// The deduplicator with the default configuration.
+    pub fn new() -> Deduplicator {
+        // The default configuration is valid (checked by a unit test).
+        match DeduplicatorBuilder::default().build() {
+            Ok(d) => d,
+            Err(e) => unreachable!("the default configuration is invalid: {e}"),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The MinHasher and banding of each candidate channel.
+    pub fn stages(&self) -> &[(MinHasher, BandingParams)] {
+        &self.stages
+    }
+
+    fn clip<'t>(&self, text: &'t str) -> &'t str {
+        if text.len() <= self.config.max_text_bytes {
+            return text;
+        }
+        let mut end = self.config.max_text_bytes;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        &text[..end]
+    }
+
+    /// Groups texts identified by their position in `texts`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) if there are more than 2^32 texts.
+    pub fn group_texts<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Result<Grouping> {
+        let refs: Vec<&str> = texts.iter().map(|t| self.clip(t.as_ref())).collect();
+        self.run(&refs)
+    }
+
+    /// Groups `(id, text)` items. Positions in the returned [`Grouping`] are input positions.
+    ///
+    /// The result does not depend on the order of `items`: internally, documents are processed
+    /// in id order.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) if two items share an id, or there are
+    /// more than 2^32 items.
+    pub fn group<Id: Ord, T: AsRef<str> + Sync>(&self, items: &[(Id, T)]) -> Result<Grouping> {
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by(|&a, &b| items[a].0.cmp(&items[b].0));
+        for w in order.windows(2) {
+            if items[w[0]].0 == items[w[1]].0 {
+                return Err(Error::input(format!("items {} and {} have the same id", w[0], w[1])));
+            }
+        }
+        let texts: Vec<&str> = order.iter().map(|&i| self.clip(items[i].1.as_ref())).collect();
+        let canonical = self.run(&texts)?;
+        Ok(canonical.remap(&order))
+    }
+
+    /// Runs the pipeline on texts in canonical order.
+    fn run(&self, texts: &[&str]) -> Result<Grouping> {
+        let n = texts.len();
+        if n > u32::MAX as usize {
+            return Err(Error::input("more than 2^32 texts in one batch"));
+        }
+        // 1-2. Candidates from every channel, remembering the first channel that proposed each.
+        let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
+        for (c, (hasher, banding)) in self.stages.iter().enumerate() {
+            let sigs = crate::par::map_with(texts, SignBuffer::new, |buf, t| hasher.sign_with(t, buf));
+            let pairs = candidate_pairs(&sigs, *banding, self.config.max_bucket)?;
+            candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
+        }
+        // Identical normalized texts (non-empty) are linked to the first of their kind.
+        let fingerprints: Vec<Option<u64>> = crate::par::map_with(texts, String::new, |buf, t| {
+            Normalizer::new().normalize_into(t, buf);
+            (!buf.is_empty()).then(|| xxh3_64(buf.as_bytes()))
+        });
+        let mut by_print: Vec<(u64, u32)> =
+            fingerprints.iter().enumerate().filter_map(|(i, f)| f.map(|f| (f, i as u32))).collect();
+        by_print.sort_unstable();
+        let mut exact: Vec<(u32, u32)> = Vec::new();
+        for run in by_print.chunk_by(|x, y| x.0 == y.0) {
+            for &(_, j) in &run[1..] {
+                exact.push((run[0].1, j));
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup_by_key(|x| (x.0, x.1));
+        // 3. Features for every document in a candidate pair; word weights from the batch.
+        let mut involved = vec![false; n];
+        for &(a, b, _) in &candidates {
+            involved[a as usize] = true;
+            involved[b as usize] = true;
+        }
+        let features: Vec<Option<DocFeatures>> = {
+            let idx: Vec<usize> = (0..n).collect();
+            crate::par::map_with(&idx, FeatureBuffer::default, |buf, &i| {
+                involved[i].then(|| DocFeatures::extract(texts[i], buf))
+            })
+        };
+        let idf = Idf::new(features.iter().flatten(), self.config.idf_prior + (n - features.iter().flatten().count()) as f64);
+        let verifier = Verifier::new(&idf);
+        let threshold = self.config.threshold;
+        let verified: Vec<Option<Link>> = crate::par::map(&candidates, |&(a, b, c)| {
+            let (fa, fb) = (features[a as usize].as_ref()?, features[b as usize].as_ref()?);
+            let e = verifier.evidence(fa, fb);
+            (e.score >= threshold).then_some(Link { a: a as usize, b: b as usize, stage: Stage::MinHash(c), evidence: e })
+        });
+        let mut links: Vec<Link> = verified.into_iter().flatten().collect();
+        let position: std::collections::HashMap<(usize, usize), usize> =
+            links.iter().enumerate().map(|(k, l)| ((l.a, l.b), k)).collect();
+        for (a, b) in exact {
+            let (a, b) = (a as usize, b as usize);
+            match position.get(&(a, b)).map(|&k| &mut links[k]) {
+                Some(l) => {
+                    l.stage = Stage::Exact;
+                    l.evidence.exact = true;
+                    l.evidence.score = 1.0;
+                }
+                None => links.push(Link {
+                    a,
+                    b,
+                    stage: Stage::Exact,
+                    evidence: Evidence { score: 1.0, exact: true, ..Evidence::default() },
+                }),
+            }
+        }
+        // 4. Groups.
+        let weighted: Vec<(usize, usize, f64)> = links.iter().map(|l| (l.a, l.b, l.evidence.score)).collect();
+        let priority: Vec<u64> = features.iter().map(|f| f.as_ref().map_or(0, |f| f.len() as u64)).collect();
+        let labels = group::cluster(n, &weighted, &priority);
+        Ok(Grouping::new(&labels, links))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid() {
+        assert!(DeduplicatorBuilder::default().build().is_ok());
+    }
+
+    #[test]
+    fn bad_configs_are_refused_with_advice() {
+        let e = Deduplicator::builder().threshold(0.0).build().unwrap_err();
+        assert!(e.to_string().contains("threshold"));
+        assert!(Deduplicator::builder().threshold(1.5).build().is_err());
+        assert!(Deduplicator::builder().num_hashes(0).build().unwrap_err().to_string().contains("num_hashes"));
+        assert!(Deduplicator::builder().shingle(ShingleConfig::words(0)).build().is_err());
+        assert!(Deduplicator::builder().channels(vec![]).build().is_err());
+        assert!(Deduplicator::builder().lsh_threshold(f64::NAN).build().is_err());
+    }
+
+    #[test]
+    fn duplicate_ids_are_refused() {
+        let d = Deduplicator::new();
+        assert_eq!(d.group(&[(1, "a"), (1, "b")]).unwrap_err().kind(), crate::ErrorKind::Input);
+    }
+
+    #[test]
+    fn empty_and_tiny_inputs() {
+        let d = Deduplicator::new();
+        let g = d.group_texts::<&str>(&[]).unwrap();
+        assert!(g.is_empty());
+        let g = d.group_texts(&["", "  ", "", "a", "b"]).unwrap();
+        assert_eq!(g.groups().len(), 5);
+    }
+
+    #[test]
+    fn long_texts_are_clipped_at_a_char_boundary() {
+        let d = Deduplicator::builder().max_text_bytes(5).build().unwrap();
+        assert_eq!(d.clip("ééé"), "éé");
+        let g = d.group_texts(&["ééé", "ééx"]).unwrap();
+        assert_eq!(g.len(), 2);
+    }
+}

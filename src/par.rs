@@ -1,0 +1,47 @@
+//! Parallel helpers with a sequential fallback, so every caller gives the same output with or
+//! without the `parallel` feature and whatever the thread count.
+
+/// Maps `f` over `items` in order, with per-worker scratch state from `init`.
+#[cfg(feature = "parallel")]
+pub(crate) fn map_with<T, R, S, I, F>(items: &[T], init: I, f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    I: Fn() -> S + Sync + Send,
+    F: Fn(&mut S, &T) -> R + Sync + Send,
+{
+    use rayon::prelude::*;
+    items.par_iter().with_min_len(8).map_init(init, f).collect()
+}
+
+/// Maps `f` over `items` in order, with per-worker scratch state from `init`.
+#[cfg(not(feature = "parallel"))]
+pub(crate) fn map_with<T, R, S, I, F>(items: &[T], init: I, f: F) -> Vec<R>
+where
+    I: Fn() -> S,
+    F: Fn(&mut S, &T) -> R,
+{
+    let mut state = init();
+    items.iter().map(|t| f(&mut state, t)).collect()
+}
+
+/// Maps `f` over `items` in order.
+pub(crate) fn map<T, R, F>(items: &[T], f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync + Send,
+{
+    map_with(items, || (), |_, t| f(t))
+}
+
+/// Sorts `v` (unstable, so equal elements must be indistinguishable for determinism).
+pub(crate) fn sort_unstable<T: Ord + Send>(v: &mut [T]) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        v.par_sort_unstable();
+    }
+    #[cfg(not(feature = "parallel"))]
+    v.sort_unstable();
+}

@@ -1,0 +1,408 @@
+//! The shingle layer: word and character n-grams hashed to `u64` with seeded xxh3.
+//!
+//! A [`Shingler`] turns a text into a stream of 64-bit shingle hashes. Word shingles hash each
+//! token once and combine the token hashes of each n-gram with a rolling polynomial, finished by
+//! one more xxh3 over the 8-byte combination, so no `String` is built per shingle. Character
+//! shingles hash each window of `n` characters of the normalized text.
+//!
+//! Texts with fewer tokens than the shingle size give exactly one shingle (all their tokens),
+//! so short texts are still comparable with texts equal to them and with nothing else; empty
+//! texts give none.
+//!
+//! # Example
+//!
+//! ```
+//! use reprint::shingle::{ShingleConfig, Shingler};
+//!
+//! # fn main() -> reprint::Result<()> {
+//! let shingler = Shingler::new(ShingleConfig::words(2), 42)?;
+//! let a = shingler.set("Fresh gunfire reported in Karabakh");
+//! let b = shingler.set("Fresh gunfire reported in Karabakh despite truce");
+//! assert_eq!(a.len(), 4);
+//! assert!(a.iter().all(|h| b.contains(h)));
+//! # Ok(())
+//! # }
+//! ```
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::error::{Error, Result};
+use crate::text::{Analyzer, Filter, Normalizer, Tokenizer};
+
+/// The largest shingle size accepted.
+pub const MAX_SHINGLE_SIZE: u32 = 64;
+
+/// What a shingle is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum ShingleUnit {
+    /// n consecutive words (see [`Tokenizer::Words`]).
+    Words,
+    /// n consecutive characters of the normalized text, spaces included.
+    Chars,
+}
+
+/// What to shingle: the unit, the n-gram size and a token filter. A small `Copy` value that
+/// signatures record so that incompatible ones are never compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ShingleConfig {
+    unit: ShingleUnit,
+    size: u32,
+    filter: Filter,
+}
+
+impl ShingleConfig {
+    /// Word n-grams of `n` words.
+    pub fn words(n: u32) -> ShingleConfig {
+        ShingleConfig { unit: ShingleUnit::Words, size: n, filter: Filter::None }
+    }
+
+    /// Character n-grams of `n` characters.
+    pub fn chars(n: u32) -> ShingleConfig {
+        ShingleConfig { unit: ShingleUnit::Chars, size: n, filter: Filter::None }
+    }
+
+    /// The same configuration with a token filter (word shingles only).
+    pub fn with_filter(mut self, filter: Filter) -> ShingleConfig {
+        self.filter = filter;
+        self
+    }
+
+    /// The unit.
+    pub fn unit(&self) -> ShingleUnit {
+        self.unit
+    }
+
+    /// The n-gram size.
+    pub fn size(&self) -> u32 {
+        self.size
+    }
+
+    /// The token filter.
+    pub fn filter(&self) -> Filter {
+        self.filter
+    }
+
+    /// The analyzer this configuration tokenizes with.
+    pub fn analyzer(&self) -> Analyzer {
+        let tokenizer = match self.unit {
+            ShingleUnit::Words => Tokenizer::Words,
+            ShingleUnit::Chars => Tokenizer::Chars,
+        };
+        Analyzer::new(tokenizer).with_filter(self.filter)
+    }
+
+    /// Checks that the configuration makes sense.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) if the size is 0 or above
+    /// [`MAX_SHINGLE_SIZE`], or a filter is set on character shingles.
+    pub fn validate(&self) -> Result<()> {
+        if self.size == 0 {
+            return Err(Error::config("shingle size must be at least 1 (try 1 to 5 words or 3 to 7 characters)"));
+        }
+        if self.size > MAX_SHINGLE_SIZE {
+            return Err(Error::config(format!(
+                "shingle size {} is above the maximum of {MAX_SHINGLE_SIZE}",
+                self.size
+            )));
+        }
+        if self.unit == ShingleUnit::Chars && self.filter != Filter::None {
+            return Err(Error::config("token filters apply to word shingles only; use Filter::None with character shingles"));
+        }
+        Ok(())
+    }
+}
+
+impl Default for ShingleConfig {
+    /// Word 5-grams, no filter: the usual setting for finding copies.
+    fn default() -> ShingleConfig {
+        ShingleConfig::words(5)
+    }
+}
+
+/// Reusable scratch space for [`Shingler::for_each_hash`]: one per worker thread keeps the
+/// hot path free of allocations.
+#[derive(Debug, Default, Clone)]
+pub struct ShingleBuffer {
+    normalized: String,
+    ring: Vec<u64>,
+}
+
+impl ShingleBuffer {
+    /// An empty buffer.
+    pub fn new() -> ShingleBuffer {
+        ShingleBuffer::default()
+    }
+}
+
+/// Multiplier of the rolling polynomial over token hashes (odd, so multiplication is a
+/// bijection modulo 2^64).
+const ROLL: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Hashes texts into shingle hashes under one configuration and seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Shingler {
+    config: ShingleConfig,
+    seed: u64,
+    /// ROLL^(n-1), to remove the oldest token from the rolling hash.
+    roll_top: u64,
+}
+
+impl Shingler {
+    /// A shingler for `config`, hashing with `seed`.
+    ///
+    /// # Errors
+    ///
+    /// As [`ShingleConfig::validate`].
+    pub fn new(config: ShingleConfig, seed: u64) -> Result<Shingler> {
+        config.validate()?;
+        let roll_top = (1..config.size).fold(1u64, |acc, _| acc.wrapping_mul(ROLL));
+        Ok(Shingler { config, seed, roll_top })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> ShingleConfig {
+        self.config
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The hash of one token under this shingler's seed (the hash word shingles are built from).
+    #[inline]
+    pub fn token_hash(&self, token: &str) -> u64 {
+        xxh3_64_with_seed(token.as_bytes(), self.seed)
+    }
+
+    #[inline]
+    fn finish(&self, combined: u64) -> u64 {
+        xxh3_64_with_seed(&combined.to_le_bytes(), self.seed ^ 0x5348_494E_474C_4521)
+    }
+
+    /// Calls `f` with the hash of every shingle of `text`, in order, repeats included.
+    pub fn for_each_hash(&self, text: &str, buf: &mut ShingleBuffer, mut f: impl FnMut(u64)) {
+        let ShingleBuffer { normalized, ring } = buf;
+        Normalizer::new().normalize_into(text, normalized);
+        let n = self.config.size as usize;
+        match self.config.unit {
+            ShingleUnit::Words => {
+                let filter = self.config.filter;
+                if n == 1 {
+                    Tokenizer::Words.for_each_token(normalized, |t| {
+                        if filter.keep(t) {
+                            f(self.token_hash(t))
+                        }
+                    });
+                    return;
+                }
+                ring.clear();
+                ring.resize(n, 0);
+                let mut count = 0usize;
+                let mut rolling = 0u64;
+                Tokenizer::Words.for_each_token(normalized, |t| {
+                    if !filter.keep(t) {
+                        return;
+                    }
+                    let h = self.token_hash(t);
+                    let slot = count % n;
+                    if count >= n {
+                        rolling = rolling.wrapping_sub(ring[slot].wrapping_mul(self.roll_top));
+                    }
+                    rolling = rolling.wrapping_mul(ROLL).wrapping_add(h);
+                    ring[slot] = h;
+                    count += 1;
+                    if count >= n {
+                        f(self.finish(rolling));
+                    }
+                });
+                if count > 0 && count < n {
+                    f(self.finish(rolling));
+                }
+            }
+            ShingleUnit::Chars => {
+                let text = normalized.as_str();
+                if text.is_empty() {
+                    return;
+                }
+                if text.is_ascii() {
+                    let bytes = text.as_bytes();
+                    if bytes.len() <= n {
+                        f(xxh3_64_with_seed(bytes, self.seed));
+                    } else {
+                        for w in bytes.windows(n) {
+                            f(xxh3_64_with_seed(w, self.seed));
+                        }
+                    }
+                    return;
+                }
+                // Byte offsets of the last n+1 character starts.
+                ring.clear();
+                let mut emitted = false;
+                for (i, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+                    ring.push(i as u64);
+                    if ring.len() > n + 1 {
+                        ring.remove(0);
+                    }
+                    if ring.len() == n + 1 {
+                        let (s, e) = (ring[0] as usize, ring[n] as usize);
+                        f(xxh3_64_with_seed(&text.as_bytes()[s..e], self.seed));
+                        emitted = true;
+                    }
+                }
+                if !emitted {
+                    f(xxh3_64_with_seed(text.as_bytes(), self.seed));
+                }
+            }
+        }
+    }
+
+    /// Every shingle hash of `text`, in order, repeats included.
+    pub fn hashes(&self, text: &str) -> Vec<u64> {
+        let mut out = Vec::new();
+        self.for_each_hash(text, &mut ShingleBuffer::new(), |h| out.push(h));
+        out
+    }
+
+    /// The set of shingle hashes of `text`, sorted, without repeats.
+    pub fn set(&self, text: &str) -> Vec<u64> {
+        let mut out = self.hashes(text);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Each distinct shingle hash of `text` with its number of occurrences, sorted by hash.
+    pub fn counts(&self, text: &str) -> Vec<(u64, u32)> {
+        let mut hashes = self.hashes(text);
+        hashes.sort_unstable();
+        let mut out: Vec<(u64, u32)> = Vec::new();
+        for h in hashes {
+            match out.last_mut() {
+                Some((last, c)) if *last == h => *c = c.saturating_add(1),
+                _ => out.push((h, 1)),
+            }
+        }
+        out
+    }
+}
+
+/// Exact Jaccard similarity of two sorted, deduplicated hash sets; 0 when both are empty.
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(reprint::shingle::jaccard(&[1, 2, 3], &[2, 3, 4]), 0.5);
+/// ```
+pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    let inter = intersection_len(a, b);
+    let union = a.len() + b.len() - inter;
+    if union == 0 { 0.0 } else { inter as f64 / union as f64 }
+}
+
+/// Size of the intersection of two sorted, deduplicated slices.
+pub fn intersection_len<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Word shingles built the slow way: join the tokens of each n-gram, hash the joined tokens'
+    /// hashes with a fresh polynomial.
+    fn naive_words(config: ShingleConfig, seed: u64, text: &str) -> Vec<u64> {
+        let s = Shingler::new(config, seed).unwrap();
+        let norm = Normalizer::new().normalize(text);
+        let toks: Vec<u64> = Tokenizer::Words
+            .tokens(&norm)
+            .into_iter()
+            .filter(|t| config.filter().keep(t))
+            .map(|t| s.token_hash(t))
+            .collect();
+        let n = config.size() as usize;
+        let combine = |w: &[u64]| w.iter().fold(0u64, |acc, &h| acc.wrapping_mul(ROLL).wrapping_add(h));
+        if toks.is_empty() {
+            return vec![];
+        }
+        if n == 1 {
+            return toks;
+        }
+        if toks.len() < n {
+            return vec![s.finish(combine(&toks))];
+        }
+        toks.windows(n).map(|w| s.finish(combine(w))).collect()
+    }
+
+    #[test]
+    fn short_texts_give_one_shingle() {
+        let s = Shingler::new(ShingleConfig::words(5), 1).unwrap();
+        assert_eq!(s.hashes("just two").len(), 1);
+        assert_eq!(s.hashes("   ").len(), 0);
+        assert_ne!(s.hashes("just two"), s.hashes("just three"));
+        let c = Shingler::new(ShingleConfig::chars(5), 1).unwrap();
+        assert_eq!(c.hashes("abc").len(), 1);
+        assert_eq!(c.hashes("abcdef").len(), 2);
+        assert_eq!(c.hashes("日本語のテ").len(), 1);
+        assert_eq!(c.hashes("日本語のテキ").len(), 2);
+    }
+
+    #[test]
+    fn typography_does_not_change_shingles() {
+        let s = Shingler::new(ShingleConfig::words(3), 7).unwrap();
+        assert_eq!(s.set("Azerbaijan called it “completely false”"), s.set("azerbaijan called it \"completely false\""));
+    }
+
+    #[test]
+    fn counts_sum_to_hash_count() {
+        let s = Shingler::new(ShingleConfig::words(1), 0).unwrap();
+        let c = s.counts("a b a c a");
+        assert_eq!(c.iter().map(|x| x.1).sum::<u32>(), 5);
+        assert_eq!(c.len(), 3);
+    }
+
+    #[test]
+    fn invalid_configs_are_refused() {
+        assert!(Shingler::new(ShingleConfig::words(0), 0).is_err());
+        assert!(Shingler::new(ShingleConfig::words(65), 0).is_err());
+        assert!(Shingler::new(ShingleConfig::chars(3).with_filter(Filter::EnglishStopwords), 0).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn rolling_equals_naive(text in "[a-d ]{0,60}", n in 1u32..6, seed: u64, stop: bool) {
+            let mut config = ShingleConfig::words(n);
+            if stop {
+                config = config.with_filter(Filter::EnglishStopwords);
+            }
+            let s = Shingler::new(config, seed).unwrap();
+            prop_assert_eq!(s.hashes(&text), naive_words(config, seed, &text));
+        }
+
+        #[test]
+        fn char_shingles_count(text in "\\PC{0,30}", n in 1u32..6) {
+            let s = Shingler::new(ShingleConfig::chars(n), 3).unwrap();
+            let chars = Normalizer::new().normalize(&text).chars().count();
+            let expected = if chars == 0 { 0 } else if chars <= n as usize { 1 } else { chars - n as usize + 1 };
+            prop_assert_eq!(s.hashes(&text).len(), expected);
+        }
+    }
+}
