@@ -5,6 +5,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::error::{Error, Result};
 use crate::group::{self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, Link, Stage, Verifier};
 use crate::lsh::{BandingParams, candidate_pairs};
+use crate::minhash::MinHashSignature;
 use crate::minhash::{MinHashConfig, MinHasher, Scheme, SignBuffer};
 use crate::shingle::ShingleConfig;
 use crate::text::{Filter, Normalizer};
@@ -268,7 +269,7 @@ impl Deduplicator {
         &self.stages
     }
 
-    fn clip<'t>(&self, text: &'t str) -> &'t str {
+    pub(crate) fn clip<'t>(&self, text: &'t str) -> &'t str {
         if text.len() <= self.config.max_text_bytes {
             return text;
         }
@@ -279,14 +280,47 @@ impl Deduplicator {
         &text[..end]
     }
 
+    /// Everything the pipeline derives from one text: a signature per channel, the content
+    /// features verification uses, and a fingerprint of the normalized text.
+    pub fn analyze(&self, text: &str) -> Analysis {
+        self.analyze_with(text, &mut AnalyzeBuffer::default())
+    }
+
+    fn analyze_with(&self, text: &str, buf: &mut AnalyzeBuffer) -> Analysis {
+        let text = self.clip(text);
+        let signatures = self.stages.iter().map(|(h, _)| h.sign_with(text, &mut buf.sign)).collect();
+        Normalizer::new().normalize_into(text, &mut buf.normalized);
+        let fingerprint = (!buf.normalized.is_empty()).then(|| xxh3_64(buf.normalized.as_bytes()));
+        let features = DocFeatures::extract(text, &mut buf.features);
+        Analysis { signatures, features, fingerprint }
+    }
+
+    /// [`analyze`](Self::analyze) for many texts, in parallel with the `parallel` feature.
+    pub fn analyze_batch<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Vec<Analysis> {
+        crate::par::map_with(texts, AnalyzeBuffer::default, |buf, t| self.analyze_with(t.as_ref(), buf))
+    }
+
+    /// The evidence that two analyzed texts are the same story, under word weights `idf`.
+    pub fn verify(&self, a: &Analysis, b: &Analysis, idf: &Idf) -> Evidence {
+        if a.fingerprint.is_some() && a.fingerprint == b.fingerprint {
+            return Evidence { score: 1.0, exact: true, ..Evidence::default() };
+        }
+        Verifier::new(idf).evidence(&a.features, &b.features)
+    }
+
+    /// Word weights over a set of analyzed texts, with this configuration's prior.
+    pub fn idf<'a>(&self, analyses: impl IntoIterator<Item = &'a Analysis>) -> Idf {
+        Idf::new(analyses.into_iter().map(|a| &a.features), self.config.idf_prior)
+    }
+
     /// Groups texts identified by their position in `texts`.
     ///
     /// # Errors
     ///
     /// [`ErrorKind::Input`](crate::ErrorKind::Input) if there are more than 2^32 texts.
     pub fn group_texts<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Result<Grouping> {
-        let refs: Vec<&str> = texts.iter().map(|t| self.clip(t.as_ref())).collect();
-        self.run(&refs)
+        let refs: Vec<&str> = texts.iter().map(|t| t.as_ref()).collect();
+        Ok(self.score_canonical(&refs)?.group(self.config.threshold))
     }
 
     /// Groups `(id, text)` items. Positions in the returned [`Grouping`] are input positions.
@@ -299,6 +333,17 @@ impl Deduplicator {
     /// [`ErrorKind::Input`](crate::ErrorKind::Input) if two items share an id, or there are
     /// more than 2^32 items.
     pub fn group<Id: Ord, T: AsRef<str> + Sync>(&self, items: &[(Id, T)]) -> Result<Grouping> {
+        Ok(self.score(items)?.group(self.config.threshold))
+    }
+
+    /// Runs the pipeline up to verification: every candidate pair with its evidence, whatever
+    /// its score. [`Scored::group`] then groups at any threshold without recomputing, which is
+    /// what threshold sweeps need.
+    ///
+    /// # Errors
+    ///
+    /// As [`group`](Self::group).
+    pub fn score<Id: Ord, T: AsRef<str> + Sync>(&self, items: &[(Id, T)]) -> Result<Scored> {
         let mut order: Vec<usize> = (0..items.len()).collect();
         order.sort_by(|&a, &b| items[a].0.cmp(&items[b].0));
         for w in order.windows(2) {
@@ -306,84 +351,98 @@ impl Deduplicator {
                 return Err(Error::input(format!("items {} and {} have the same id", w[0], w[1])));
             }
         }
-        let texts: Vec<&str> = order.iter().map(|&i| self.clip(items[i].1.as_ref())).collect();
-        let canonical = self.run(&texts)?;
-        Ok(canonical.remap(&order))
+        let texts: Vec<&str> = order.iter().map(|&i| items[i].1.as_ref()).collect();
+        let mut scored = self.score_canonical(&texts)?;
+        scored.order = order;
+        Ok(scored)
     }
 
-    /// Runs the pipeline on texts in canonical order.
-    fn run(&self, texts: &[&str]) -> Result<Grouping> {
+    /// Scores texts in canonical order.
+    fn score_canonical(&self, texts: &[&str]) -> Result<Scored> {
         let n = texts.len();
         if n > u32::MAX as usize {
             return Err(Error::input("more than 2^32 texts in one batch"));
         }
-        // 1-2. Candidates from every channel, remembering the first channel that proposed each.
+        let analyses = self.analyze_batch(texts);
+        let idf = self.idf(&analyses);
+        // Candidates from every channel, remembering the first channel that proposed each.
         let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
-        for (c, (hasher, banding)) in self.stages.iter().enumerate() {
-            let sigs = crate::par::map_with(texts, SignBuffer::new, |buf, t| hasher.sign_with(t, buf));
+        for (c, (_, banding)) in self.stages.iter().enumerate() {
+            let sigs: Vec<&MinHashSignature> = analyses.iter().map(|a| &a.signatures[c]).collect();
             let pairs = candidate_pairs(&sigs, *banding, self.config.max_bucket)?;
             candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
         }
         // Identical normalized texts (non-empty) are linked to the first of their kind.
-        let fingerprints: Vec<Option<u64>> = crate::par::map_with(texts, String::new, |buf, t| {
-            Normalizer::new().normalize_into(t, buf);
-            (!buf.is_empty()).then(|| xxh3_64(buf.as_bytes()))
-        });
         let mut by_print: Vec<(u64, u32)> =
-            fingerprints.iter().enumerate().filter_map(|(i, f)| f.map(|f| (f, i as u32))).collect();
+            analyses.iter().enumerate().filter_map(|(i, a)| a.fingerprint.map(|f| (f, i as u32))).collect();
         by_print.sort_unstable();
-        let mut exact: Vec<(u32, u32)> = Vec::new();
         for run in by_print.chunk_by(|x, y| x.0 == y.0) {
             for &(_, j) in &run[1..] {
-                exact.push((run[0].1, j));
+                candidates.push((run[0].1.min(j), run[0].1.max(j), u8::MAX));
             }
         }
         candidates.sort_unstable();
         candidates.dedup_by_key(|x| (x.0, x.1));
-        // 3. Features for every document in a candidate pair; word weights from the batch.
-        let mut involved = vec![false; n];
-        for &(a, b, _) in &candidates {
-            involved[a as usize] = true;
-            involved[b as usize] = true;
-        }
-        let features: Vec<Option<DocFeatures>> = {
-            let idx: Vec<usize> = (0..n).collect();
-            crate::par::map_with(&idx, FeatureBuffer::default, |buf, &i| {
-                involved[i].then(|| DocFeatures::extract(texts[i], buf))
-            })
-        };
-        let idf = Idf::new(features.iter().flatten(), self.config.idf_prior + (n - features.iter().flatten().count()) as f64);
-        let verifier = Verifier::new(&idf);
-        let threshold = self.config.threshold;
-        let verified: Vec<Option<Link>> = crate::par::map(&candidates, |&(a, b, c)| {
-            let (fa, fb) = (features[a as usize].as_ref()?, features[b as usize].as_ref()?);
-            let e = verifier.evidence(fa, fb);
-            (e.score >= threshold).then_some(Link { a: a as usize, b: b as usize, stage: Stage::MinHash(c), evidence: e })
-        });
-        let mut links: Vec<Link> = verified.into_iter().flatten().collect();
-        let position: std::collections::HashMap<(usize, usize), usize> =
-            links.iter().enumerate().map(|(k, l)| ((l.a, l.b), k)).collect();
-        for (a, b) in exact {
+        let links: Vec<Link> = crate::par::map(&candidates, |&(a, b, c)| {
             let (a, b) = (a as usize, b as usize);
-            match position.get(&(a, b)).map(|&k| &mut links[k]) {
-                Some(l) => {
-                    l.stage = Stage::Exact;
-                    l.evidence.exact = true;
-                    l.evidence.score = 1.0;
-                }
-                None => links.push(Link {
-                    a,
-                    b,
-                    stage: Stage::Exact,
-                    evidence: Evidence { score: 1.0, exact: true, ..Evidence::default() },
-                }),
-            }
-        }
-        // 4. Groups.
-        let weighted: Vec<(usize, usize, f64)> = links.iter().map(|l| (l.a, l.b, l.evidence.score)).collect();
-        let priority: Vec<u64> = features.iter().map(|f| f.as_ref().map_or(0, |f| f.len() as u64)).collect();
-        let labels = group::cluster(n, &weighted, &priority);
-        Ok(Grouping::new(&labels, links))
+            let evidence = self.verify(&analyses[a], &analyses[b], &idf);
+            let stage = if evidence.exact { Stage::Exact } else { Stage::MinHash(c) };
+            Link { a, b, stage, evidence }
+        });
+        let priority = analyses.iter().map(|a| a.features.len() as u64).collect();
+        Ok(Scored { links, priority, order: (0..n).collect() })
+    }
+}
+
+/// What [`Deduplicator::analyze`] derives from one text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysis {
+    /// One MinHash signature per candidate channel.
+    pub signatures: Vec<MinHashSignature>,
+    /// Content words and sentences for verification.
+    pub features: DocFeatures,
+    /// xxh3 of the normalized text, `None` when it is empty.
+    pub fingerprint: Option<u64>,
+}
+
+#[derive(Debug, Default)]
+struct AnalyzeBuffer {
+    sign: SignBuffer,
+    normalized: String,
+    features: FeatureBuffer,
+}
+
+/// Every candidate pair of a batch with its verification evidence, before thresholding.
+#[derive(Clone, Debug)]
+pub struct Scored {
+    /// Links between canonical positions.
+    links: Vec<Link>,
+    /// Representative tie-break per canonical position.
+    priority: Vec<u64>,
+    /// `order[canonical position] = input position`.
+    order: Vec<usize>,
+}
+
+impl Scored {
+    /// Every verified candidate pair, by input position (`a < b`), in no particular order.
+    pub fn links(&self) -> impl Iterator<Item = Link> + '_ {
+        self.links.iter().map(|l| {
+            let (a, b) = (self.order[l.a], self.order[l.b]);
+            Link { a: a.min(b), b: a.max(b), ..*l }
+        })
+    }
+
+    /// Number of candidate pairs.
+    pub fn num_candidates(&self) -> usize {
+        self.links.len()
+    }
+
+    /// Groups with links whose score is at least `threshold`.
+    pub fn group(&self, threshold: f64) -> Grouping {
+        let kept: Vec<Link> = self.links.iter().filter(|l| l.evidence.score >= threshold).copied().collect();
+        let weighted: Vec<(usize, usize, f64)> = kept.iter().map(|l| (l.a, l.b, l.evidence.score)).collect();
+        let labels = group::cluster(self.priority.len(), &weighted, &self.priority);
+        Grouping::new(&labels, kept).remap(&self.order)
     }
 }
 

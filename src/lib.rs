@@ -80,5 +80,5 @@ pub mod shingle;
 pub mod simhash;
 pub mod text;
 
-pub use dedup::{Channel, Config, Deduplicator, DeduplicatorBuilder};
+pub use dedup::{Analysis, Channel, Config, Deduplicator, DeduplicatorBuilder, Scored};
 pub use error::{Error, ErrorKind, Result};

@@ -194,8 +194,7 @@ impl MinHashSignature {
         if self.empty || other.empty {
             return 0.0;
         }
-        let equal: usize =
-            self.values.iter().zip(other.values.iter()).map(|(a, b)| usize::from(a == b)).sum();
+        let equal: usize = self.values.iter().zip(other.values.iter()).map(|(a, b)| usize::from(a == b)).sum();
         equal as f64 / self.values.len() as f64
     }
 }
@@ -416,7 +415,14 @@ mod tests {
         (1usize..400, 0usize..400, 0usize..400, any::<u64>()).prop_map(|(common, only_a, only_b, seed)| {
             let hash = |i: u64| xxh3_64_with_seed(&i.to_le_bytes(), seed);
             let mut next = 0u64;
-            let mut take = |n: usize| (0..n).map(|_| { next += 1; hash(next) }).collect::<Vec<u64>>();
+            let mut take = |n: usize| {
+                (0..n)
+                    .map(|_| {
+                        next += 1;
+                        hash(next)
+                    })
+                    .collect::<Vec<u64>>()
+            };
             let c = take(common);
             let mut a = c.clone();
             a.extend(take(only_a));
@@ -465,8 +471,10 @@ mod tests {
                 }
                 let mean_err = total / trials as f64;
                 let se_of_mean = (exact * (1.0 - exact) / 64.0).sqrt() / (trials as f64).sqrt();
-                assert!(mean_err.abs() < 4.0 * se_of_mean + 0.005,
-                    "{scheme:?} common {common} only {only}: mean error {mean_err}");
+                assert!(
+                    mean_err.abs() < 4.0 * se_of_mean + 0.005,
+                    "{scheme:?} common {common} only {only}: mean error {mean_err}"
+                );
             }
         }
     }

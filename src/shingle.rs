@@ -111,7 +111,9 @@ impl ShingleConfig {
             )));
         }
         if self.unit == ShingleUnit::Chars && self.filter != Filter::None {
-            return Err(Error::config("token filters apply to word shingles only; use Filter::None with character shingles"));
+            return Err(Error::config(
+                "token filters apply to word shingles only; use Filter::None with character shingles",
+            ));
         }
         Ok(())
     }
@@ -368,7 +370,10 @@ mod tests {
     #[test]
     fn typography_does_not_change_shingles() {
         let s = Shingler::new(ShingleConfig::words(3), 7).unwrap();
-        assert_eq!(s.set("Azerbaijan called it “completely false”"), s.set("azerbaijan called it \"completely false\""));
+        assert_eq!(
+            s.set("Azerbaijan called it “completely false”"),
+            s.set("azerbaijan called it \"completely false\"")
+        );
     }
 
     #[test]

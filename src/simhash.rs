@@ -236,7 +236,8 @@ mod tests {
             for t in 0..40 {
                 let base = t * 1000;
                 let a: Vec<String> = (0..200).map(|i| word(base + i)).collect();
-                let b: Vec<String> = (0..200).map(|i| if i < shared { word(base + i) } else { word(base + 500 + i) }).collect();
+                let b: Vec<String> =
+                    (0..200).map(|i| if i < shared { word(base + i) } else { word(base + 500 + i) }).collect();
                 total += h.sign(&a.join(" ")).hamming(&h.sign(&b.join(" "))).unwrap();
             }
             means.push(f64::from(total) / 40.0);

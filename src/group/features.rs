@@ -204,7 +204,10 @@ mod tests {
 
     #[test]
     fn sentences_and_words() {
-        let f = DocFeatures::extract("World\n\nFresh gunfire reported. The truce held! It is what it is.", &mut FeatureBuffer::default());
+        let f = DocFeatures::extract(
+            "World\n\nFresh gunfire reported. The truce held! It is what it is.",
+            &mut FeatureBuffer::default(),
+        );
         // "It is what it is." has no content word and is dropped.
         assert_eq!(f.num_sentences(), 3);
         assert_eq!(f.len(), 6);

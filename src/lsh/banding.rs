@@ -51,7 +51,12 @@ impl BandingParams {
     ///
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) for a threshold outside (0, 1], zero
     /// hashes, or weights that are negative, not finite, or both zero.
-    pub fn from_threshold_weighted(threshold: f64, num_hashes: u32, fp_weight: f64, fn_weight: f64) -> Result<BandingParams> {
+    pub fn from_threshold_weighted(
+        threshold: f64,
+        num_hashes: u32,
+        fp_weight: f64,
+        fn_weight: f64,
+    ) -> Result<BandingParams> {
         if !(threshold > 0.0 && threshold <= 1.0) {
             return Err(Error::config(format!("threshold {threshold} is outside (0, 1]")));
         }
@@ -60,7 +65,9 @@ impl BandingParams {
         }
         let ok = |w: f64| w.is_finite() && w >= 0.0;
         if !ok(fp_weight) || !ok(fn_weight) || fp_weight + fn_weight == 0.0 {
-            return Err(Error::config("false-positive and false-negative weights must be finite, non-negative and not both zero"));
+            return Err(Error::config(
+                "false-positive and false-negative weights must be finite, non-negative and not both zero",
+            ));
         }
         let mut best: Option<(f64, BandingParams)> = None;
         for rows in 1..=num_hashes {
@@ -315,16 +322,21 @@ impl MinHashIndex {
 ///
 /// [`ErrorKind::Incompatible`](crate::ErrorKind::Incompatible) if signatures differ in
 /// parameters or do not fit the banding.
-pub fn candidate_pairs(sigs: &[MinHashSignature], params: BandingParams, max_bucket: usize) -> Result<Vec<(u32, u32)>> {
-    let Some(first) = sigs.first() else { return Ok(Vec::new()) };
+pub fn candidate_pairs<S: std::borrow::Borrow<MinHashSignature> + Sync>(
+    sigs: &[S],
+    params: BandingParams,
+    max_bucket: usize,
+) -> Result<Vec<(u32, u32)>> {
+    let Some(first) = sigs.first().map(|s| s.borrow()) else { return Ok(Vec::new()) };
     params.check(first)?;
     for s in sigs {
-        first.check_compatible(s)?;
+        first.check_compatible(s.borrow())?;
     }
     if sigs.len() > u32::MAX as usize {
         return Err(Error::input("more than 2^32 signatures in one batch"));
     }
     let keys: Vec<Vec<u64>> = crate::par::map_with(sigs, Vec::new, |buf: &mut Vec<u64>, s| {
+        let s = s.borrow();
         if s.is_empty() {
             Vec::new()
         } else {
@@ -335,12 +347,8 @@ pub fn candidate_pairs(sigs: &[MinHashSignature], params: BandingParams, max_buc
     let bands: Vec<usize> = (0..params.bands as usize).collect();
     let max_bucket = max_bucket.max(2);
     let per_band: Vec<Vec<(u32, u32)>> = crate::par::map(&bands, |&b| {
-        let mut table: Vec<(u64, u32)> = keys
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| !k.is_empty())
-            .map(|(i, k)| (k[b], i as u32))
-            .collect();
+        let mut table: Vec<(u64, u32)> =
+            keys.iter().enumerate().filter(|(_, k)| !k.is_empty()).map(|(i, k)| (k[b], i as u32)).collect();
         table.sort_unstable();
         let mut pairs = Vec::new();
         let mut start = 0;
@@ -388,7 +396,8 @@ mod tests {
     /// Candidate rates for pairs of known Jaccard follow the S-curve.
     #[test]
     fn candidate_rate_follows_s_curve() {
-        let config = MinHashConfig { num_hashes: 64, seed: 3, scheme: Scheme::OnePermutation, shingle: ShingleConfig::words(1) };
+        let config =
+            MinHashConfig { num_hashes: 64, seed: 3, scheme: Scheme::OnePermutation, shingle: ShingleConfig::words(1) };
         let h = MinHasher::new(config).unwrap();
         let params = BandingParams::new(16, 4, 64).unwrap();
         for &(common, only) in &[(100usize, 100usize), (150, 25), (60, 120), (190, 5)] {
@@ -423,7 +432,9 @@ mod tests {
         assert!(idx.remove(2, &b).unwrap());
         assert_eq!(idx.query(&a).unwrap(), vec![1]);
         assert_eq!(idx.len(), 1);
-        let other = MinHasher::new(MinHashConfig { seed: 9, shingle: ShingleConfig::words(1), ..MinHashConfig::default() }).unwrap();
+        let other =
+            MinHasher::new(MinHashConfig { seed: 9, shingle: ShingleConfig::words(1), ..MinHashConfig::default() })
+                .unwrap();
         assert!(idx.query(&other.sign("alpha")).is_err());
     }
 

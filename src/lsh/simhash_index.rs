@@ -45,7 +45,9 @@ impl SimHashIndex {
     /// under 2 bits and every table would hold nearly everything.
     pub fn new(radius: u32) -> Result<SimHashIndex> {
         if radius > 31 {
-            return Err(Error::config(format!("SimHash radius {radius} is above 31; use a MinHash index for loose matches")));
+            return Err(Error::config(format!(
+                "SimHash radius {radius} is above 31; use a MinHash index for loose matches"
+            )));
         }
         let n = radius + 1;
         let mut blocks = Vec::new();
@@ -56,7 +58,13 @@ impl SimHashIndex {
             blocks.push((shift, mask));
             shift += width;
         }
-        Ok(SimHashIndex { radius, tables: vec![HashMap::new(); blocks.len()], blocks, fingerprints: HashMap::new(), config: None })
+        Ok(SimHashIndex {
+            radius,
+            tables: vec![HashMap::new(); blocks.len()],
+            blocks,
+            fingerprints: HashMap::new(),
+            config: None,
+        })
     }
 
     /// The Hamming radius.
@@ -76,7 +84,9 @@ impl SimHashIndex {
 
     fn check(&self, s: &SimHash) -> Result<()> {
         match &self.config {
-            Some(c) if c != s.config() => Err(Error::incompatible("SimHash built with a configuration that differs from the index's")),
+            Some(c) if c != s.config() => {
+                Err(Error::incompatible("SimHash built with a configuration that differs from the index's"))
+            }
             _ => Ok(()),
         }
     }

@@ -135,14 +135,15 @@ enum Fold {
 fn fold(c: char) -> Fold {
     match c {
         // Single quotes, apostrophes, primes.
-        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{2035}'
-        | '\u{02BC}' | '\u{02B9}' | '\u{FF07}' => Fold::Char('\''),
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{2035}' | '\u{02BC}' | '\u{02B9}'
+        | '\u{FF07}' => Fold::Char('\''),
         // Double quotes, guillemets.
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{2036}'
-        | '\u{00AB}' | '\u{00BB}' | '\u{FF02}' => Fold::Char('"'),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{2036}' | '\u{00AB}' | '\u{00BB}'
+        | '\u{FF02}' => Fold::Char('"'),
         // Hyphens, dashes, minus signs.
-        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}'
-        | '\u{2E3A}' | '\u{2E3B}' => Fold::Char('-'),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' | '\u{2E3A}' | '\u{2E3B}' => {
+            Fold::Char('-')
+        }
         // Invisible format characters.
         '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Fold::Drop,
         c if c.is_whitespace() || c.is_control() => Fold::Space,
