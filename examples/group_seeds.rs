@@ -44,8 +44,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for link in group.links() {
             let e = &link.evidence;
             println!(
-                "  {} ~ {}  score {:.3}  found by {:?}  cosine {:.3}  aligned sentences {:.3}  containment {:.3}",
-                articles[link.a].0, articles[link.b].0, e.score, link.stage, e.cosine, e.alignment, e.containment
+                "  {} ~ {}  score {:.3}  found by {:?}  overlap {:.3}  aligned {:.3} ({} sentences)  containment {:.3}",
+                articles[link.a].0,
+                articles[link.b].0,
+                e.score,
+                link.stage,
+                e.overlap,
+                e.alignment,
+                e.aligned_sentences,
+                e.containment
             );
         }
     }

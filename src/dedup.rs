@@ -3,7 +3,7 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
-use crate::group::{self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, Link, Stage, Verifier};
+use crate::group::{self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, Stage, Verifier};
 use crate::lsh::{BandingParams, candidate_pairs};
 use crate::minhash::MinHashSignature;
 use crate::minhash::{MinHashConfig, MinHasher, Scheme, SignBuffer};
@@ -54,6 +54,8 @@ pub struct Config {
     pub max_text_bytes: usize,
     /// Prior number of documents for word weights (see [`Idf`]).
     pub idf_prior: f64,
+    /// The rare-word candidate stage for rewrites; `None` turns it off.
+    pub keywords: Option<KeywordConfig>,
 }
 
 impl Default for Config {
@@ -62,11 +64,12 @@ impl Default for Config {
             num_hashes: 128,
             seed: 0,
             scheme: Scheme::OnePermutation,
-            channels: vec![Channel::copies(), Channel::rewrites()],
-            threshold: 0.4,
+            channels: vec![Channel::copies()],
+            threshold: 0.35,
             max_bucket: 64,
             max_text_bytes: 16 << 20,
-            idf_prior: 100.0,
+            idf_prior: 0.0,
+            keywords: Some(KeywordConfig::default()),
         }
     }
 }
@@ -166,14 +169,23 @@ impl DeduplicatorBuilder {
     /// (0, 1], a shingle size of 0, a bucket cap below 2 or a text limit of 0.
     pub fn build(&self) -> Result<Deduplicator> {
         let c = &self.config;
-        if c.channels.is_empty() {
-            return Err(Error::config("at least one candidate channel is needed"));
+        if c.channels.is_empty() && c.keywords.is_none() {
+            return Err(Error::config(
+                "at least one candidate stage is needed: a MinHash channel or the keyword stage",
+            ));
         }
-        if c.channels.len() > 255 {
-            return Err(Error::config("at most 255 candidate channels"));
+        if let Some(kw) = &c.keywords {
+            if kw.per_doc == 0 || kw.min_shared == 0 || kw.min_shared > kw.per_doc || kw.max_df < 2 {
+                return Err(Error::config(format!(
+                    "keyword stage {kw:?} makes no sense: need per_doc >= min_shared >= 1 and max_df >= 2"
+                )));
+            }
+        }
+        if c.channels.len() > 250 {
+            return Err(Error::config("at most 250 candidate channels"));
         }
         if !(c.threshold > 0.0 && c.threshold <= 1.0) {
-            return Err(Error::config(format!("threshold {} is outside (0, 1]; 0.4 is the default", c.threshold)));
+            return Err(Error::config(format!("threshold {} is outside (0, 1]; 0.35 is the default", c.threshold)));
         }
         if c.max_bucket < 2 {
             return Err(Error::config("max_bucket must be at least 2"));
@@ -305,7 +317,7 @@ impl Deduplicator {
         if a.fingerprint.is_some() && a.fingerprint == b.fingerprint {
             return Evidence { score: 1.0, exact: true, ..Evidence::default() };
         }
-        Verifier::new(idf).evidence(&a.features, &b.features)
+        Verifier::new(idf, self.config.threshold).evidence(&a.features, &b.features)
     }
 
     /// Word weights over a set of analyzed texts, with this configuration's prior.
@@ -363,14 +375,26 @@ impl Deduplicator {
         if n > u32::MAX as usize {
             return Err(Error::input("more than 2^32 texts in one batch"));
         }
+        let trace = std::env::var_os("REPRINT_TRACE").is_some();
+        let t0 = std::time::Instant::now();
         let analyses = self.analyze_batch(texts);
         let idf = self.idf(&analyses);
+        if trace {
+            eprintln!("trace: analyze+idf {:?}", t0.elapsed());
+        }
         // Candidates from every channel, remembering the first channel that proposed each.
         let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
         for (c, (_, banding)) in self.stages.iter().enumerate() {
             let sigs: Vec<&MinHashSignature> = analyses.iter().map(|a| &a.signatures[c]).collect();
             let pairs = candidate_pairs(&sigs, *banding, self.config.max_bucket)?;
             candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
+        }
+        if let Some(kw) = &self.config.keywords {
+            let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
+            candidates.extend(kw.candidate_pairs(&docs, &idf).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
+        }
+        if trace {
+            eprintln!("trace: candidates {} at {:?}", candidates.len(), t0.elapsed());
         }
         // Identical normalized texts (non-empty) are linked to the first of their kind.
         let mut by_print: Vec<(u64, u32)> =
@@ -386,13 +410,23 @@ impl Deduplicator {
         let links: Vec<Link> = crate::par::map(&candidates, |&(a, b, c)| {
             let (a, b) = (a as usize, b as usize);
             let evidence = self.verify(&analyses[a], &analyses[b], &idf);
-            let stage = if evidence.exact { Stage::Exact } else { Stage::MinHash(c) };
+            let stage = match c {
+                _ if evidence.exact => Stage::Exact,
+                KEYWORDS => Stage::Keywords,
+                c => Stage::MinHash(c),
+            };
             Link { a, b, stage, evidence }
         });
+        if trace {
+            eprintln!("trace: verified at {:?}", t0.elapsed());
+        }
         let priority = analyses.iter().map(|a| a.features.len() as u64).collect();
         Ok(Scored { links, priority, order: (0..n).collect() })
     }
 }
+
+/// Stage number of the keyword stage in candidate lists.
+const KEYWORDS: u8 = u8::MAX - 1;
 
 /// What [`Deduplicator::analyze`] derives from one text.
 #[derive(Clone, Debug, PartialEq)]
@@ -462,7 +496,10 @@ mod tests {
         assert!(Deduplicator::builder().threshold(1.5).build().is_err());
         assert!(Deduplicator::builder().num_hashes(0).build().unwrap_err().to_string().contains("num_hashes"));
         assert!(Deduplicator::builder().shingle(ShingleConfig::words(0)).build().is_err());
-        assert!(Deduplicator::builder().channels(vec![]).build().is_err());
+        let mut c = Config::default();
+        c.channels.clear();
+        c.keywords = None;
+        assert!(Deduplicator::builder().config(c).build().is_err());
         assert!(Deduplicator::builder().lsh_threshold(f64::NAN).build().is_err());
     }
 

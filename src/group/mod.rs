@@ -12,9 +12,11 @@
 //! group its representative, its members and the links that justify it.
 
 pub mod features;
+pub mod keywords;
 pub mod verify;
 
-pub use features::{DocFeatures, FeatureBuffer, Idf};
+pub use features::{DocFeatures, FeatureBuffer, Idf, Weights};
+pub use keywords::KeywordConfig;
 pub use verify::{Evidence, Verifier};
 
 /// Which stage of the pipeline found a link.
@@ -26,6 +28,8 @@ pub enum Stage {
     Exact,
     /// A MinHash LSH channel, by its position in the configuration.
     MinHash(u8),
+    /// Shared rare words ([`KeywordConfig`]).
+    Keywords,
 }
 
 /// A verified link between two documents, by position in the input.

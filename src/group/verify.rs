@@ -1,170 +1,286 @@
 //! Verification: a sharper score computed on each candidate pair.
+//!
+//! Two measurements, each a number in [0, 1]; the score is the larger:
+//!
+//! - **overlap**: the IDF-weighted share of the heavier text's words that the other text has,
+//!   `s = w(A ∩ B) / max(w(A), w(B))`, discounted for how little text it rests on: the lower
+//!   bound of a Wilson interval at one standard error, with the heavier text's effective number
+//!   of words `n = (Σw)² / Σw²`. Two sentences sharing 6 of 10 words are weaker evidence than
+//!   two articles sharing 60 of 100, so sentences and whole articles share one threshold.
+//! - **alignment**: the weighted share of the text with fewer sentences whose sentences each
+//!   match a sentence of the other text (their own overlap at least the threshold), counted
+//!   along the longest chain that keeps both texts' order, and only when at least
+//!   [`MIN_ALIGNED_SENTENCES`] sentences align. Rewrites keep the sentence sequence; different
+//!   articles on the same event do not. It also finds a trimmed wire story inside a longer page.
 
-use super::features::{DocFeatures, Idf};
+use super::features::{DocFeatures, Idf, Weights};
 
 /// The evidence behind one verified pair.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Evidence {
-    /// The score the grouping threshold is applied to.
+    /// The score the grouping threshold is applied to: `max(overlap, alignment)`, or 1 for
+    /// identical texts.
     pub score: f64,
-    /// IDF-weighted cosine similarity of content-word bags (sublinear term counts).
-    pub cosine: f64,
-    /// IDF-weighted share of the shorter text's content covered by the longer one.
+    /// Lower confidence bound of the weighted word overlap.
+    pub overlap: f64,
+    /// The weighted word overlap itself: shared weight over the heavier text's weight.
+    pub shared: f64,
+    /// Shared weight over the lighter text's weight (how much of it the other contains).
     pub containment: f64,
-    /// Share of the shorter text's sentences (by weight) matched, in order, in the other text.
+    /// Weighted share of the text with fewer sentences aligned, in order, with the other.
     pub alignment: f64,
-    /// Content words of the shorter text.
-    pub shorter_words: u32,
-    /// MinHash Jaccard estimate on the stage that found the pair (0 if not estimated).
-    pub minhash_jaccard: f64,
+    /// Number of sentences in that aligned chain.
+    pub aligned_sentences: u32,
     /// The texts are identical after normalization.
     pub exact: bool,
 }
 
+/// Fewest sentences an alignment must chain before it counts.
+pub const MIN_ALIGNED_SENTENCES: u32 = 3;
+
+/// Standard errors below the observed overlap at which the lower bound is taken.
+const Z: f64 = 1.0;
+
 /// Computes [`Evidence`] for pairs of documents under one batch's word weights.
 #[derive(Debug)]
 pub struct Verifier<'a> {
-    idf: &'a Idf,
+    weights: Weights<'a>,
+    threshold: f64,
+}
+
+/// Weight statistics of one set of word hashes.
+#[derive(Clone, Copy, Default, Debug)]
+struct Mass {
+    sum: f64,
+    sum_sq: f64,
+}
+
+impl Mass {
+    fn add(&mut self, x: f64) {
+        self.sum += x;
+        self.sum_sq += x * x;
+    }
+}
+
+/// One document's weights, looked up once per pair.
+struct Weighted<'d> {
+    doc: &'d DocFeatures,
+    /// Weight of each distinct word, aligned with `doc.bag()`.
+    bag: Vec<f64>,
+    mass: Mass,
+}
+
+impl<'d> Weighted<'d> {
+    /// The weight of a word of this document (which must be in its bag).
+    #[inline]
+    fn of(&self, w: u32) -> f64 {
+        match self.doc.bag().binary_search_by_key(&w, |p| p.0) {
+            Ok(i) => self.bag[i],
+            Err(_) => 0.0,
+        }
+    }
+
+    #[inline]
+    fn contains(&self, w: u32) -> bool {
+        self.doc.bag().binary_search_by_key(&w, |p| p.0).is_ok()
+    }
+
+    fn sentence_mass(&self, sentence: &[u32]) -> Mass {
+        let mut m = Mass::default();
+        for &w in sentence {
+            m.add(self.of(w));
+        }
+        m
+    }
 }
 
 impl<'a> Verifier<'a> {
-    /// A verifier with these word weights.
-    pub fn new(idf: &'a Idf) -> Verifier<'a> {
-        Verifier { idf }
+    /// A verifier with these word weights; `threshold` is the score at which sentences match
+    /// in the alignment (the grouping threshold). Alignments that cannot reach `threshold` are
+    /// reported as 0 without being computed.
+    pub fn new(idf: &'a Idf, threshold: f64) -> Verifier<'a> {
+        Verifier { weights: idf.weights(), threshold }
+    }
+
+    fn weigh<'d>(&self, doc: &'d DocFeatures) -> Weighted<'d> {
+        let mut mass = Mass::default();
+        let bag: Vec<f64> = doc
+            .bag()
+            .iter()
+            .map(|&(w, _)| {
+                let x = self.weights.weight(w);
+                mass.add(x);
+                x
+            })
+            .collect();
+        Weighted { doc, bag, mass }
+    }
+
+    /// (lower bound, raw overlap, containment) from masses and shared weight.
+    fn overlap(ma: Mass, mb: Mass, shared: f64) -> (f64, f64, f64) {
+        let (heavy, light) = if ma.sum >= mb.sum { (ma, mb) } else { (mb, ma) };
+        if light.sum <= 0.0 || heavy.sum_sq <= 0.0 {
+            return (0.0, 0.0, 0.0);
+        }
+        let s = (shared / heavy.sum).clamp(0.0, 1.0);
+        let n = heavy.sum * heavy.sum / heavy.sum_sq;
+        (wilson_lower(s, n, Z), s, (shared / light.sum).clamp(0.0, 1.0))
     }
 
     /// The evidence for documents `a` and `b`.
     pub fn evidence(&self, a: &DocFeatures, b: &DocFeatures) -> Evidence {
-        let (short, long) = if (a.len(), a.bag()) <= (b.len(), b.bag()) { (a, b) } else { (b, a) };
-        let mut e = Evidence { shorter_words: short.len() as u32, ..Evidence::default() };
-        if short.is_empty() {
+        let mut e = Evidence::default();
+        if a.is_empty() || b.is_empty() {
             return e;
         }
-        let (cos, cont) = self.bag_scores(short, long);
-        e.cosine = cos;
-        e.containment = cont;
-        e.alignment = self.alignment(short, long);
-        e.score = combine(&e);
+        let (wa, wb) = (self.weigh(a), self.weigh(b));
+        let shared = {
+            let (x, y) = (a.bag(), b.bag());
+            let (mut i, mut j, mut s) = (0, 0, 0.0);
+            while i < x.len() && j < y.len() {
+                match x[i].0.cmp(&y[j].0) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        s += wa.bag[i];
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            s
+        };
+        (e.overlap, e.shared, e.containment) = Verifier::overlap(wa.mass, wb.mass, shared);
+        let (short, long) = if a.num_sentences() <= b.num_sentences() { (&wa, &wb) } else { (&wb, &wa) };
+        // Aligned sentences each share at least `threshold` of their weight, so a pair whose texts
+        // share less than `threshold²` of the lighter one's weight cannot align enough to matter.
+        if e.containment >= self.threshold * self.threshold {
+            (e.alignment, e.aligned_sentences) = self.alignment(short, long);
+        }
+        e.score = e.overlap.max(e.alignment);
         e
     }
 
-    /// Cosine of sublinear tf × idf vectors, and weighted containment of `short` in `long`.
-    fn bag_scores(&self, short: &DocFeatures, long: &DocFeatures) -> (f64, f64) {
-        let w = |&(h, c): &(u32, u32)| (1.0 + f64::from(c).ln()) * self.idf.weight(h);
-        let (sa, sb) = (short.bag(), long.bag());
-        let (mut i, mut j) = (0, 0);
-        let (mut dot, mut na, mut nb, mut inter, mut ta) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for x in sa {
-            let v = w(x);
-            na += v * v;
-            ta += self.idf.weight(x.0);
+    /// Ordered sentence alignment of `short` against `long`.
+    fn alignment(&self, short: &Weighted<'_>, long: &Weighted<'_>) -> (f64, u32) {
+        if (short.doc.num_sentences() as u32) < MIN_ALIGNED_SENTENCES {
+            return (0.0, 0);
         }
-        for x in sb {
-            let v = w(x);
-            nb += v * v;
-        }
-        while i < sa.len() && j < sb.len() {
-            match sa[i].0.cmp(&sb[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    dot += w(&sa[i]) * w(&sb[j]);
-                    inter += self.idf.weight(sa[i].0);
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        let cos = if na > 0.0 && nb > 0.0 { dot / (na.sqrt() * nb.sqrt()) } else { 0.0 };
-        let cont = if ta > 0.0 { inter / ta } else { 0.0 };
-        (cos.min(1.0), cont.min(1.0))
-    }
-
-    /// Ordered sentence alignment: each sentence of `short` is matched to its most similar
-    /// sentence of `long` (weighted Dice of content words); the longest chain of matches that
-    /// keeps the order of both texts is kept, and its similarity-weighted share of `short`'s
-    /// content weight is returned.
-    fn alignment(&self, short: &DocFeatures, long: &DocFeatures) -> f64 {
-        let long_sents: Vec<Vec<u32>> = long.sentences().map(sorted_set).collect();
-        let long_w: Vec<f64> = long_sents.iter().map(|s| self.set_weight(s)).collect();
-        let mut matches: Vec<(usize, f64, f64)> = Vec::new(); // (position in long, similarity, weight)
+        // Sentences of `short` that could match at all: the weight of their words found anywhere
+        // in `long` must reach the threshold share of their own weight.
         let mut total = 0.0;
-        for s in short.sentences() {
-            let set = sorted_set(s);
-            let ws = self.set_weight(&set);
-            total += ws;
+        let mut open: Vec<(usize, &[u32], Mass)> = Vec::new();
+        for (i, s) in short.doc.sentences().enumerate() {
+            let m = short.sentence_mass(s);
+            total += m.sum;
+            let possible: f64 = s.iter().filter(|&&w| long.contains(w)).map(|&w| short.of(w)).sum();
+            if m.sum > 0.0 && possible >= self.threshold * m.sum {
+                open.push((i, s, m));
+            }
+        }
+        if total <= 0.0 || (open.len() as u32) < MIN_ALIGNED_SENTENCES {
+            return (0.0, 0);
+        }
+        let bound: f64 = open.iter().map(|o| o.2.sum).sum::<f64>() / total;
+        if bound < self.threshold {
+            return (0.0, 0);
+        }
+        let long_mass: Vec<Mass> = long.doc.sentences().map(|s| long.sentence_mass(s)).collect();
+        // Which sentences of `long` hold each of its words: (word, sentence), sorted.
+        let mut postings: Vec<(u32, u32)> = Vec::new();
+        for (k, ls) in long.doc.sentences().enumerate() {
+            postings.extend(ls.iter().map(|&w| (w, k as u32)));
+        }
+        postings.sort_unstable();
+        let mut acc = vec![0.0f64; long_mass.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut matches: Vec<(usize, f64)> = Vec::new(); // (position in long, weight of the short sentence)
+        for &(_, s, ms) in &open {
+            for &w in s {
+                let start = postings.partition_point(|p| p.0 < w);
+                let x = short.of(w);
+                for &(pw, k) in &postings[start..] {
+                    if pw != w {
+                        break;
+                    }
+                    if acc[k as usize] == 0.0 {
+                        touched.push(k);
+                    }
+                    acc[k as usize] += x;
+                }
+            }
             let mut best = (usize::MAX, 0.0);
-            for (k, (ls, &lw)) in long_sents.iter().zip(&long_w).enumerate() {
-                if ws + lw <= 0.0 {
-                    continue;
+            touched.sort_unstable();
+            for &k in &touched {
+                let (lower, _, _) = Verifier::overlap(ms, long_mass[k as usize], acc[k as usize]);
+                if lower > best.1 {
+                    best = (k as usize, lower);
                 }
-                let inter = self.inter_weight(&set, ls);
-                if inter <= 0.0 {
-                    continue;
-                }
-                let dice = 2.0 * inter / (ws + lw);
-                if dice > best.1 {
-                    best = (k, dice);
-                }
+                acc[k as usize] = 0.0;
             }
-            if best.0 != usize::MAX && best.1 >= MIN_SENTENCE_MATCH {
-                matches.push((best.0, best.1, ws));
+            touched.clear();
+            if best.0 != usize::MAX && best.1 >= self.threshold {
+                matches.push((best.0, ms.sum));
             }
         }
-        if total <= 0.0 {
-            return 0.0;
-        }
-        // Heaviest chain strictly increasing in position (O(m²), m = matched sentences).
+        // Heaviest chain strictly increasing in position (O(m²) for m matched sentences).
         let m = matches.len();
-        let mut best_at = vec![0.0f64; m];
-        let mut overall: f64 = 0.0;
+        let mut best_at = vec![(0.0f64, 0u32); m];
+        let mut overall = (0.0f64, 0u32);
         for x in 0..m {
-            let gain = matches[x].1 * matches[x].2;
-            let mut b = gain;
+            let mut b = (matches[x].1, 1);
             for y in 0..x {
-                if matches[y].0 < matches[x].0 {
-                    b = b.max(best_at[y] + gain);
+                if matches[y].0 < matches[x].0 && best_at[y].0 + matches[x].1 > b.0 {
+                    b = (best_at[y].0 + matches[x].1, best_at[y].1 + 1);
                 }
             }
             best_at[x] = b;
-            overall = overall.max(b);
-        }
-        (overall / total).min(1.0)
-    }
-
-    fn set_weight(&self, set: &[u32]) -> f64 {
-        set.iter().map(|&w| self.idf.weight(w)).sum()
-    }
-
-    fn inter_weight(&self, a: &[u32], b: &[u32]) -> f64 {
-        let (mut i, mut j, mut s) = (0, 0, 0.0);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    s += self.idf.weight(a[i]);
-                    i += 1;
-                    j += 1;
-                }
+            if b.0 > overall.0 {
+                overall = b;
             }
         }
-        s
+        if overall.1 < MIN_ALIGNED_SENTENCES {
+            return (0.0, overall.1);
+        }
+        ((overall.0 / total).min(1.0), overall.1)
     }
 }
 
-/// Sentences whose best match is below this weighted Dice do not count as matched.
-const MIN_SENTENCE_MATCH: f64 = 0.3;
-
-fn sorted_set(s: &[u32]) -> Vec<u32> {
-    let mut v = s.to_vec();
-    v.sort_unstable();
-    v.dedup();
-    v
+/// Lower bound of the Wilson score interval for a proportion `s` observed over `n` trials.
+fn wilson_lower(s: f64, n: f64, z: f64) -> f64 {
+    if n <= 0.0 {
+        return 0.0;
+    }
+    let z2 = z * z;
+    let centre = s + z2 / (2.0 * n);
+    let spread = z * (s * (1.0 - s) / n + z2 / (4.0 * n * n)).max(0.0).sqrt();
+    ((centre - spread) / (1.0 + z2 / n)).max(0.0)
 }
 
-/// The score the threshold applies to (see DESIGN.md for the measurements behind it).
-fn combine(e: &Evidence) -> f64 {
-    e.cosine.max(e.alignment)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::group::FeatureBuffer;
+
+    #[test]
+    fn wilson_bound_grows_with_evidence() {
+        assert!(wilson_lower(0.6, 10.0, 1.0) < wilson_lower(0.6, 100.0, 1.0));
+        assert!(wilson_lower(0.6, 1e9, 1.0) > 0.599);
+        assert_eq!(wilson_lower(0.0, 10.0, 1.0), 0.0);
+        assert_eq!(wilson_lower(0.5, 0.0, 1.0), 0.0);
+    }
+
+    #[test]
+    fn identical_and_disjoint() {
+        let f = |t: &str| DocFeatures::extract(t, &mut FeatureBuffer::default());
+        let a = f("The ceasefire was broken. Shots were heard in the city. Talks continued on Thursday.");
+        let b = f("Shares rose sharply. The bank reported a profit. Analysts were surprised by it.");
+        let idf = Idf::new([&a, &b], 0.0);
+        let v = Verifier::new(&idf, 0.35);
+        let same = v.evidence(&a, &a);
+        assert!(same.score > 0.5 && same.alignment > 0.99 && same.aligned_sentences == 3, "{same:?}");
+        let diff = v.evidence(&a, &b);
+        assert!(diff.score < 0.2, "{diff:?}");
+    }
 }

@@ -1,0 +1,109 @@
+//! A candidate stage for rewrites: documents that share rare words.
+//!
+//! Rewrites change most phrasing but keep what the story is about: names, places, numbers,
+//! unusual words. Each document's *keywords* are its `per_doc` rarest content words in the batch
+//! (document frequency at least 2, so a word can be shared at all, and at most `max_df`, so
+//! event-wide or boilerplate vocabulary is left out). A pair becomes a candidate when one
+//! document's keywords occur in the other at least `min_shared` times. This is prefix filtering
+//! from all-pairs similarity search: the rare words carry most of the weighted overlap, so
+//! looking only at them loses few similar pairs and touches few others.
+
+use rustc_hash::FxHashMap;
+
+use super::features::{DocFeatures, Idf};
+
+/// Settings of the keyword candidate stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct KeywordConfig {
+    /// Keywords per document.
+    pub per_doc: u32,
+    /// Keywords of one document that the other must contain.
+    pub min_shared: u32,
+    /// Words in more documents than this are never keywords.
+    pub max_df: u32,
+}
+
+impl Default for KeywordConfig {
+    fn default() -> KeywordConfig {
+        KeywordConfig { per_doc: 10, min_shared: 2, max_df: 200 }
+    }
+}
+
+impl KeywordConfig {
+    /// The keywords of `doc`: its `per_doc` rarest eligible words, ties broken by hash.
+    pub fn keywords(&self, doc: &DocFeatures, idf: &Idf) -> Vec<u32> {
+        let mut eligible: Vec<(u32, u32)> =
+            doc.bag().iter().map(|&(w, _)| (idf.df(w), w)).filter(|&(df, _)| df >= 2 && df <= self.max_df).collect();
+        eligible.sort_unstable();
+        eligible.truncate(self.per_doc as usize);
+        eligible.into_iter().map(|(_, w)| w).collect()
+    }
+
+    /// Candidate pairs `(i, j)`, `i < j`, sorted, among `docs` under the batch weights `idf`.
+    pub fn candidate_pairs(&self, docs: &[&DocFeatures], idf: &Idf) -> Vec<(u32, u32)> {
+        // Postings of every eligible word: word -> documents containing it.
+        let mut entries: Vec<(u32, u32)> = Vec::new();
+        for (d, doc) in docs.iter().enumerate() {
+            for &(w, _) in doc.bag() {
+                let df = idf.df(w);
+                if df >= 2 && df <= self.max_df {
+                    entries.push((w, d as u32));
+                }
+            }
+        }
+        crate::par::sort_unstable(&mut entries);
+        let mut postings: FxHashMap<u32, (usize, usize)> = FxHashMap::default();
+        for run in entries.chunk_by(|a, b| a.0 == b.0) {
+            let start = run.as_ptr() as usize - entries.as_ptr() as usize;
+            let start = start / std::mem::size_of::<(u32, u32)>();
+            postings.insert(run[0].0, (start, start + run.len()));
+        }
+        let positions: Vec<usize> = (0..docs.len()).collect();
+        let per_doc: Vec<Vec<(u32, u32)>> =
+            crate::par::map_with(&positions, FxHashMap::default, |counts: &mut FxHashMap<u32, u32>, &d| {
+                counts.clear();
+                for w in self.keywords(docs[d], idf) {
+                    if let Some(&(s, e)) = postings.get(&w) {
+                        for &(_, other) in &entries[s..e] {
+                            if other as usize != d {
+                                *counts.entry(other).or_insert(0) += 1;
+                            }
+                        }
+                    }
+                }
+                let d = d as u32;
+                let mut out: Vec<(u32, u32)> =
+                    counts.iter().filter(|&(_, &c)| c >= self.min_shared).map(|(&o, _)| (d.min(o), d.max(o))).collect();
+                out.sort_unstable();
+                out
+            });
+        let mut all: Vec<(u32, u32)> = per_doc.into_iter().flatten().collect();
+        crate::par::sort_unstable(&mut all);
+        all.dedup();
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::group::FeatureBuffer;
+
+    #[test]
+    fn rare_shared_words_make_candidates() {
+        let texts = [
+            "Pashinyan met Aliyev in Yevlakh to discuss Stepanakert",
+            "In Yevlakh, Aliyev and Pashinyan talked about the future",
+            "Shares rose in Tokyo as the yen fell",
+            "The yen fell and Tokyo shares rose",
+            "Nothing shared here at all",
+        ];
+        let docs: Vec<DocFeatures> =
+            texts.iter().map(|t| DocFeatures::extract(t, &mut FeatureBuffer::default())).collect();
+        let refs: Vec<&DocFeatures> = docs.iter().collect();
+        let idf = Idf::new(refs.iter().copied(), 0.0);
+        let pairs = KeywordConfig::default().candidate_pairs(&refs, &idf);
+        assert_eq!(pairs, vec![(0, 1), (2, 3)]);
+    }
+}

@@ -1,0 +1,68 @@
+//! The seed articles: the BBC article `001` and its heavy paraphrase `000` group together;
+//! `002`, `003` and `004` (different articles on the same events) stay apart.
+
+use std::path::Path;
+
+use reprint::Deduplicator;
+use reprint::group::Stage;
+
+fn seeds() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/seeds");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("seed folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let id: String = f.file_stem().unwrap().to_str().unwrap().chars().take(3).collect();
+            (id, std::fs::read_to_string(f).unwrap())
+        })
+        .collect()
+}
+
+fn clusters(items: &[(String, String)]) -> Vec<(String, String)> {
+    let g = Deduplicator::new().group(items).unwrap();
+    let mut out: Vec<(String, String)> =
+        (0..items.len()).map(|i| (items[i].0.clone(), items[g.representative_of(i).unwrap()].0.clone())).collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn default_configuration_groups_the_seeds_exactly() {
+    let items = seeds();
+    assert_eq!(items.len(), 5);
+    let c = clusters(&items);
+    let rep = |id: &str| c.iter().find(|x| x.0 == id).unwrap().1.clone();
+    assert_eq!(rep("000"), rep("001"), "the paraphrase must join the BBC article");
+    for other in ["002", "003", "004"] {
+        assert_eq!(rep(other), other, "{other} must stay alone");
+    }
+}
+
+#[test]
+fn the_paraphrase_link_carries_evidence() {
+    let items = seeds();
+    let g = Deduplicator::new().group(&items).unwrap();
+    let group = g.group_of(0).unwrap();
+    assert_eq!(group.len(), 2);
+    let link = group.links()[0];
+    assert!(matches!(link.stage, Stage::MinHash(_)));
+    assert!(link.evidence.score >= Deduplicator::new().config().threshold);
+    assert!(!link.evidence.exact);
+}
+
+#[test]
+fn seed_groups_do_not_depend_on_input_order() {
+    let items = seeds();
+    let base = clusters(&items);
+    for rot in 1..items.len() {
+        let mut shuffled = items.clone();
+        shuffled.rotate_left(rot);
+        shuffled.swap(0, 2);
+        assert_eq!(clusters(&shuffled), base);
+    }
+}
