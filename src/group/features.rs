@@ -14,17 +14,17 @@ const WORD_SEED: u64 = 0x5245_5052_494E_5431;
 /// Words are normalized and lowercased, stemmed with the Snowball English stemmer (words with a
 /// digit are kept as they are), then hashed to 32 bits. Stopwords are kept: word weights make
 /// them cheap, and they still tell "the ban was lifted" from "a ban was lifted in" a little.
-/// Kept compact: about four bytes per word of each sentence, plus eight per distinct word.
+/// Kept compact: four bytes per distinct word, plus four per distinct word of each sentence.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DocFeatures {
-    /// Each sentence's distinct word hashes, sorted, sentences in text order.
-    words: Vec<u32>,
-    /// End offset (exclusive) in `words` of each sentence; the last equals `words.len()`.
+    /// Distinct word hashes, sorted.
+    bag: Vec<u32>,
+    /// Each sentence's distinct words as positions in `bag`, ascending, sentences in text order.
+    sentence_words: Vec<u32>,
+    /// End offset (exclusive) in `sentence_words` of each sentence.
     sentence_ends: Vec<u32>,
     /// Number of words (with repeats).
     total: u32,
-    /// Distinct word hashes with their counts, sorted by hash.
-    bag: Vec<(u32, u32)>,
 }
 
 /// Reusable buffers for [`DocFeatures::extract`], including a cache of word hashes (stemming is
@@ -68,9 +68,10 @@ fn word_hash(word: &str, stemmer: &rust_stemmers::Stemmer) -> u32 {
 impl DocFeatures {
     /// Extracts the features of `text`.
     pub fn extract(text: &str, buf: &mut FeatureBuffer) -> DocFeatures {
+        // Word hashes sentence by sentence, each sentence sorted and without repeats.
         let mut words: Vec<u32> = Vec::new();
-        let mut sentence_ends = Vec::new();
-        let mut sorted: Vec<u32> = Vec::new();
+        let mut ends: Vec<u32> = Vec::new();
+        let mut total = 0u32;
         let normalizer = Normalizer::new();
         for line in text.lines() {
             if line.trim().is_empty() {
@@ -95,54 +96,49 @@ impl DocFeatures {
                     words.push(h);
                 });
                 if words.len() > before {
-                    sorted.extend_from_slice(&words[before..]);
+                    total = total.saturating_add((words.len() - before) as u32);
                     words[before..].sort_unstable();
-                    let mut end = before;
-                    for k in before..words.len() {
-                        if k == before || words[k] != words[end - 1] {
+                    let mut end = before + 1;
+                    for k in before + 1..words.len() {
+                        if words[k] != words[end - 1] {
                             words[end] = words[k];
                             end += 1;
                         }
                     }
                     words.truncate(end);
-                    sentence_ends.push(words.len() as u32);
+                    ends.push(words.len() as u32);
                 }
             }
         }
-        let total = sorted.len() as u32;
-        sorted.sort_unstable();
-        let mut bag: Vec<(u32, u32)> = Vec::new();
-        for w in sorted {
-            match bag.last_mut() {
-                Some((last, c)) if *last == w => *c += 1,
-                _ => bag.push((w, 1)),
-            }
-        }
-        words.shrink_to_fit();
-        sentence_ends.shrink_to_fit();
-        DocFeatures { words, sentence_ends, total, bag }
+        let mut bag = words.clone();
+        bag.sort_unstable();
+        bag.dedup();
+        bag.shrink_to_fit();
+        // Sentences keep their sort order when mapped to positions in the sorted bag.
+        let sentence_words: Vec<u32> = words.iter().map(|w| bag.binary_search(w).map_or(0, |i| i as u32)).collect();
+        DocFeatures { bag, sentence_words, sentence_ends: ends, total }
     }
 
-    /// Number of content words, repeats included.
+    /// Number of words, repeats included.
     pub fn len(&self) -> usize {
         self.total as usize
     }
 
-    /// Whether the document has no content word.
+    /// Whether the document has no word.
     pub fn is_empty(&self) -> bool {
-        self.total == 0
+        self.bag.is_empty()
     }
 
-    /// Distinct content words with counts, sorted by hash.
-    pub fn bag(&self) -> &[(u32, u32)] {
+    /// Distinct word hashes, sorted.
+    pub fn bag(&self) -> &[u32] {
         &self.bag
     }
 
-    /// The sentences, each as its sorted distinct content-word hashes.
+    /// The sentences, each as the ascending positions in [`bag`](Self::bag) of its words.
     pub fn sentences(&self) -> impl Iterator<Item = &[u32]> + '_ {
         let mut start = 0usize;
         self.sentence_ends.iter().map(move |&e| {
-            let s = &self.words[start..e as usize];
+            let s = &self.sentence_words[start..e as usize];
             start = e as usize;
             s
         })
@@ -155,44 +151,41 @@ impl DocFeatures {
 
     /// Heap bytes held.
     pub fn heap_bytes(&self) -> usize {
-        self.words.capacity() * 4 + self.sentence_ends.capacity() * 4 + self.bag.capacity() * 8
+        (self.bag.capacity() + self.sentence_words.capacity() + self.sentence_ends.capacity()) * 4
     }
 
     /// Appends these features to `out` as `u32`s, for index files (`crate::index`);
     /// [`decode`](Self::decode) reads them back. Keep the two in step with the fields.
     pub(crate) fn encode(&self, out: &mut Vec<u32>) {
-        out.extend_from_slice(&[self.total, self.sentence_ends.len() as u32, self.bag.len() as u32]);
+        out.extend_from_slice(&[self.total, self.bag.len() as u32, self.sentence_ends.len() as u32]);
+        out.extend_from_slice(&self.bag);
         out.extend_from_slice(&self.sentence_ends);
-        out.extend_from_slice(&self.words);
-        out.extend(self.bag.iter().flat_map(|&(w, c)| [w, c]));
+        out.extend_from_slice(&self.sentence_words);
     }
 
     /// Reads back [`encode`](Self::encode)'s output; `None` for anything `extract` cannot
     /// produce, so corrupted data never reaches verification.
     pub(crate) fn decode(data: &[u32]) -> Option<DocFeatures> {
-        let (&[total, num_sentences, bag_len], rest) = data.split_first_chunk::<3>()?;
-        let sentence_ends = rest.get(..num_sentences as usize)?;
-        let rest = &rest[sentence_ends.len()..];
-        let num_words = sentence_ends.last().map_or(0, |&e| e as usize);
-        if rest.len() != num_words.checked_add((bag_len as usize).checked_mul(2)?)? {
+        let (&[total, bag_len, num_sentences], rest) = data.split_first_chunk::<3>()?;
+        let bag = rest.get(..bag_len as usize)?;
+        let rest = &rest[bag.len()..];
+        let ends = rest.get(..num_sentences as usize)?;
+        let words = &rest[ends.len()..];
+        if ends.last().map_or(0, |&e| e as usize) != words.len() || !bag.windows(2).all(|w| w[0] < w[1]) {
             return None;
         }
-        let (words, bag) = rest.split_at(num_words);
-        let mut start = 0;
-        for &end in sentence_ends {
+        let mut start = 0usize;
+        for &end in ends {
             let sentence = words.get(start..end as usize).filter(|s| !s.is_empty())?;
-            if !sentence.windows(2).all(|w| w[0] < w[1]) {
+            if !sentence.windows(2).all(|w| w[0] < w[1]) || sentence.iter().any(|&i| i as usize >= bag.len()) {
                 return None;
             }
             start = end as usize;
         }
-        let bag: Vec<(u32, u32)> = bag.chunks_exact(2).map(|p| (p[0], p[1])).collect();
-        let sum: u64 = bag.iter().map(|&(_, c)| u64::from(c)).sum();
-        let bag_ok = bag.windows(2).all(|w| w[0].0 < w[1].0) && bag.iter().all(|&(_, c)| c > 0);
-        if !bag_ok || sum != u64::from(total) || words.iter().any(|w| bag.binary_search_by_key(w, |p| p.0).is_err()) {
+        if (total as usize) < words.len() && !bag.is_empty() || bag.is_empty() != words.is_empty() {
             return None;
         }
-        Some(DocFeatures { words: words.to_vec(), sentence_ends: sentence_ends.to_vec(), total, bag })
+        Some(DocFeatures { bag: bag.to_vec(), sentence_words: words.to_vec(), sentence_ends: ends.to_vec(), total })
     }
 }
 
@@ -214,7 +207,7 @@ impl Idf {
         let mut n = 0;
         for d in docs {
             n += 1;
-            for &(w, _) in &d.bag {
+            for &w in &d.bag {
                 *df.entry(w).or_insert(0) += 1;
             }
         }
@@ -224,7 +217,7 @@ impl Idf {
     /// Adds one document's words (for indexes that grow).
     pub fn add(&mut self, doc: &DocFeatures) {
         self.docs += 1;
-        for &(w, _) in &doc.bag {
+        for &w in &doc.bag {
             *self.df.entry(w).or_insert(0) += 1;
         }
     }
@@ -232,7 +225,7 @@ impl Idf {
     /// Removes one document's words.
     pub fn remove(&mut self, doc: &DocFeatures) {
         self.docs = self.docs.saturating_sub(1);
-        for &(w, _) in &doc.bag {
+        for &w in &doc.bag {
             if let Some(c) = self.df.get_mut(&w) {
                 *c = c.saturating_sub(1);
                 if *c == 0 {
@@ -299,7 +292,7 @@ mod tests {
             ["a b c", "a b", "a"].iter().map(|t| DocFeatures::extract(t, &mut FeatureBuffer::default())).collect();
         let idf = Idf::new(&docs, 2.0);
         for d in &docs {
-            for &(w, _) in d.bag() {
+            for &w in d.bag() {
                 let expected = ((3.0 + 2.0 + 1.0) / (f64::from(idf.df(w)) + 1.0)).ln() + 1.0;
                 assert!((idf.weight(w) - expected).abs() < 1e-12);
             }

@@ -34,7 +34,7 @@ impl KeywordConfig {
     /// The keywords of `doc`: its `per_doc` rarest eligible words, ties broken by hash.
     pub fn keywords(&self, doc: &DocFeatures, idf: &Idf) -> Vec<u32> {
         let mut eligible: Vec<(u32, u32)> =
-            doc.bag().iter().map(|&(w, _)| (idf.df(w), w)).filter(|&(df, _)| df >= 2 && df <= self.max_df).collect();
+            doc.bag().iter().map(|&w| (idf.df(w), w)).filter(|&(df, _)| df >= 2 && df <= self.max_df).collect();
         eligible.sort_unstable();
         eligible.truncate(self.per_doc as usize);
         eligible.into_iter().map(|(_, w)| w).collect()
@@ -45,7 +45,7 @@ impl KeywordConfig {
         // Postings of every eligible word: word -> documents containing it.
         let mut entries: Vec<(u32, u32)> = Vec::new();
         for (d, doc) in docs.iter().enumerate() {
-            for &(w, _) in doc.bag() {
+            for &w in doc.bag() {
                 let df = idf.df(w);
                 if df >= 2 && df <= self.max_df {
                     entries.push((w, d as u32));

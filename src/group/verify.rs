@@ -71,25 +71,11 @@ struct Weighted<'d> {
     mass: Mass,
 }
 
-impl<'d> Weighted<'d> {
-    /// The weight of a word of this document (which must be in its bag).
-    #[inline]
-    fn of(&self, w: u32) -> f64 {
-        match self.doc.bag().binary_search_by_key(&w, |p| p.0) {
-            Ok(i) => self.bag[i],
-            Err(_) => 0.0,
-        }
-    }
-
-    #[inline]
-    fn contains(&self, w: u32) -> bool {
-        self.doc.bag().binary_search_by_key(&w, |p| p.0).is_ok()
-    }
-
+impl Weighted<'_> {
     fn sentence_mass(&self, sentence: &[u32]) -> Mass {
         let mut m = Mass::default();
-        for &w in sentence {
-            m.add(self.of(w));
+        for &i in sentence {
+            m.add(self.bag[i as usize]);
         }
         m
     }
@@ -108,7 +94,7 @@ impl<'a> Verifier<'a> {
         let bag: Vec<f64> = doc
             .bag()
             .iter()
-            .map(|&(w, _)| {
+            .map(|&w| {
                 let x = self.weights.weight(w);
                 mass.add(x);
                 x
@@ -135,75 +121,91 @@ impl<'a> Verifier<'a> {
             return e;
         }
         let (wa, wb) = (self.weigh(a), self.weigh(b));
-        let shared = {
-            let (x, y) = (a.bag(), b.bag());
-            let (mut i, mut j, mut s) = (0, 0, 0.0);
-            while i < x.len() && j < y.len() {
-                match x[i].0.cmp(&y[j].0) {
-                    std::cmp::Ordering::Less => i += 1,
-                    std::cmp::Ordering::Greater => j += 1,
-                    std::cmp::Ordering::Equal => {
-                        s += wa.bag[i];
-                        i += 1;
-                        j += 1;
-                    }
+        let (short, long) = if a.num_sentences() <= b.num_sentences() { (&wa, &wb) } else { (&wb, &wa) };
+        // Shared words, and where each word of `short` sits in `long`'s bag.
+        let (x, y) = (short.doc.bag(), long.doc.bag());
+        let mut in_long = vec![u32::MAX; x.len()];
+        let (mut i, mut j, mut shared) = (0, 0, 0.0);
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += short.bag[i];
+                    in_long[i] = j as u32;
+                    i += 1;
+                    j += 1;
                 }
             }
-            s
-        };
+        }
         (e.overlap, e.shared, e.containment) = Verifier::overlap(wa.mass, wb.mass, shared);
-        let (short, long) = if a.num_sentences() <= b.num_sentences() { (&wa, &wb) } else { (&wb, &wa) };
         // Aligned sentences each share at least `threshold` of their weight, so a pair whose texts
         // share less than `threshold²` of the lighter one's weight cannot align enough to matter.
         if e.containment >= self.threshold * self.threshold {
-            (e.alignment, e.aligned_sentences) = self.alignment(short, long);
+            (e.alignment, e.aligned_sentences) = self.alignment(short, long, &in_long);
         }
         e.score = e.overlap.max(e.alignment);
         e
     }
 
-    /// Ordered sentence alignment of `short` against `long`.
-    fn alignment(&self, short: &Weighted<'_>, long: &Weighted<'_>) -> (f64, u32) {
+    /// Ordered sentence alignment of `short` against `long`; `in_long[i]` is the position in
+    /// `long`'s bag of `short`'s `i`-th word, or `u32::MAX`.
+    fn alignment(&self, short: &Weighted<'_>, long: &Weighted<'_>, in_long: &[u32]) -> (f64, u32) {
         if (short.doc.num_sentences() as u32) < MIN_ALIGNED_SENTENCES {
             return (0.0, 0);
         }
         // Sentences of `short` that could match at all: the weight of their words found anywhere
         // in `long` must reach the threshold share of their own weight.
         let mut total = 0.0;
-        let mut open: Vec<(usize, &[u32], Mass)> = Vec::new();
-        for (i, s) in short.doc.sentences().enumerate() {
+        let mut open: Vec<(&[u32], Mass)> = Vec::new();
+        for s in short.doc.sentences() {
             let m = short.sentence_mass(s);
             total += m.sum;
-            let possible: f64 = s.iter().filter(|&&w| long.contains(w)).map(|&w| short.of(w)).sum();
+            let possible: f64 =
+                s.iter().filter(|&&i| in_long[i as usize] != u32::MAX).map(|&i| short.bag[i as usize]).sum();
             if m.sum > 0.0 && possible >= self.threshold * m.sum {
-                open.push((i, s, m));
+                open.push((s, m));
             }
         }
         if total <= 0.0 || (open.len() as u32) < MIN_ALIGNED_SENTENCES {
             return (0.0, 0);
         }
-        let bound: f64 = open.iter().map(|o| o.2.sum).sum::<f64>() / total;
+        let bound: f64 = open.iter().map(|o| o.1.sum).sum::<f64>() / total;
         if bound < self.threshold {
             return (0.0, 0);
         }
-        let long_mass: Vec<Mass> = long.doc.sentences().map(|s| long.sentence_mass(s)).collect();
-        // Which sentences of `long` hold each of its words: (word, sentence), sorted.
-        let mut postings: Vec<(u32, u32)> = Vec::new();
-        for (k, ls) in long.doc.sentences().enumerate() {
-            postings.extend(ls.iter().map(|&w| (w, k as u32)));
+        // Which sentences of `long` hold each of its words (counting sort by bag position).
+        let nb = long.doc.bag().len();
+        let mut start = vec![0u32; nb + 1];
+        let mut long_mass = Vec::with_capacity(long.doc.num_sentences());
+        for ls in long.doc.sentences() {
+            for &i in ls {
+                start[i as usize + 1] += 1;
+            }
+            long_mass.push(long.sentence_mass(ls));
         }
-        postings.sort_unstable();
+        for k in 0..nb {
+            start[k + 1] += start[k];
+        }
+        let mut fill = start.clone();
+        let mut holders = vec![0u32; start[nb] as usize];
+        for (k, ls) in long.doc.sentences().enumerate() {
+            for &i in ls {
+                holders[fill[i as usize] as usize] = k as u32;
+                fill[i as usize] += 1;
+            }
+        }
         let mut acc = vec![0.0f64; long_mass.len()];
         let mut touched: Vec<u32> = Vec::new();
         let mut matches: Vec<(usize, f64)> = Vec::new(); // (position in long, weight of the short sentence)
-        for &(_, s, ms) in &open {
-            for &w in s {
-                let start = postings.partition_point(|p| p.0 < w);
-                let x = short.of(w);
-                for &(pw, k) in &postings[start..] {
-                    if pw != w {
-                        break;
-                    }
+        for &(s, ms) in &open {
+            for &i in s {
+                let j = in_long[i as usize];
+                if j == u32::MAX {
+                    continue;
+                }
+                let x = short.bag[i as usize];
+                for &k in &holders[start[j as usize] as usize..start[j as usize + 1] as usize] {
                     if acc[k as usize] == 0.0 {
                         touched.push(k);
                     }
