@@ -3,7 +3,9 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
-use crate::group::{self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, Stage, Verifier};
+use crate::group::{
+    self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, SentenceCounts, Stage, Verifier,
+};
 use crate::lsh::{BandingParams, candidate_pairs};
 use crate::minhash::MinHashSignature;
 use crate::minhash::{MinHashConfig, MinHasher, Scheme, SignBuffer};
@@ -320,6 +322,19 @@ impl Deduplicator {
         Verifier::new(idf, self.config.threshold).evidence(&a.features, &b.features)
     }
 
+    /// Removes from each analysis the sentences that recur across the batch far more often than
+    /// the rest of its text (site boilerplate; see [`SentenceCounts`]). Signatures and
+    /// fingerprints are left as they are.
+    pub fn strip_boilerplate(&self, analyses: &mut [Analysis]) {
+        let counts = SentenceCounts::new(analyses.iter().map(|a| &a.features));
+        let stripped: Vec<Option<DocFeatures>> = crate::par::map(analyses, |a| counts.strip(&a.features));
+        for (a, s) in analyses.iter_mut().zip(stripped) {
+            if let Some(s) = s {
+                a.features = s;
+            }
+        }
+    }
+
     /// Word weights over a set of analyzed texts, with this configuration's prior.
     pub fn idf<'a>(&self, analyses: impl IntoIterator<Item = &'a Analysis>) -> Idf {
         Idf::new(analyses.into_iter().map(|a| &a.features), self.config.idf_prior)
@@ -377,7 +392,8 @@ impl Deduplicator {
         }
         let trace = std::env::var_os("REPRINT_TRACE").is_some();
         let t0 = std::time::Instant::now();
-        let analyses = self.analyze_batch(texts);
+        let mut analyses = self.analyze_batch(texts);
+        self.strip_boilerplate(&mut analyses);
         let idf = self.idf(&analyses);
         if trace {
             eprintln!("trace: analyze+idf {:?}", t0.elapsed());

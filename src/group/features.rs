@@ -23,8 +23,12 @@ pub struct DocFeatures {
     sentence_words: Vec<u32>,
     /// End offset (exclusive) in `sentence_words` of each sentence.
     sentence_ends: Vec<u32>,
+    /// A hash of each sentence's word set, to find sentences that recur across documents.
+    sentence_keys: Vec<u32>,
     /// Number of words (with repeats).
     total: u32,
+    /// Hashes of the distinct words that hold a digit (numbers, dates, amounts), sorted.
+    numbers: Vec<u32>,
 }
 
 /// Reusable buffers for [`DocFeatures::extract`], including a cache of word hashes (stemming is
@@ -72,6 +76,7 @@ impl DocFeatures {
         let mut words: Vec<u32> = Vec::new();
         let mut ends: Vec<u32> = Vec::new();
         let mut total = 0u32;
+        let mut numbers: Vec<u32> = Vec::new();
         let normalizer = Normalizer::new();
         for line in text.lines() {
             if line.trim().is_empty() {
@@ -81,7 +86,11 @@ impl DocFeatures {
                 normalizer.normalize_into(sentence, &mut buf.normalized);
                 let before = words.len();
                 let (stemmer, cache) = (&buf.stemmer, &mut buf.cache);
+                let numbers = &mut numbers;
                 Tokenizer::Words.for_each_token(&buf.normalized, |t| {
+                    if t.bytes().any(|b| b.is_ascii_digit()) {
+                        numbers.push(word_hash(t, stemmer));
+                    }
                     let h = match cache.get(t) {
                         Some(&h) => h,
                         None => {
@@ -110,13 +119,62 @@ impl DocFeatures {
                 }
             }
         }
-        let mut bag = words.clone();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let mut f = DocFeatures::from_sentences(&words, &ends, total);
+        f.numbers = numbers;
+        f
+    }
+
+    /// Builds features from each sentence's sorted distinct word hashes (concatenated, with
+    /// exclusive end offsets).
+    fn from_sentences(words: &[u32], ends: &[u32], total: u32) -> DocFeatures {
+        let mut bag = words.to_vec();
         bag.sort_unstable();
         bag.dedup();
         bag.shrink_to_fit();
         // Sentences keep their sort order when mapped to positions in the sorted bag.
         let sentence_words: Vec<u32> = words.iter().map(|w| bag.binary_search(w).map_or(0, |i| i as u32)).collect();
-        DocFeatures { bag, sentence_words, sentence_ends: ends, total }
+        let mut start = 0usize;
+        let sentence_keys = ends
+            .iter()
+            .map(|&e| {
+                let s = &words[start..e as usize];
+                start = e as usize;
+                let bytes: Vec<u8> = s.iter().flat_map(|w| w.to_le_bytes()).collect();
+                let h = xxh3_64_with_seed(&bytes, WORD_SEED);
+                (h ^ (h >> 32)) as u32
+            })
+            .collect();
+        DocFeatures { bag, sentence_words, sentence_ends: ends.to_vec(), sentence_keys, total, numbers: Vec::new() }
+    }
+
+    /// Hashes of the distinct words that hold a digit, sorted.
+    pub fn numbers(&self) -> &[u32] {
+        &self.numbers
+    }
+
+    /// A hash of each sentence's set of words, in sentence order.
+    pub fn sentence_keys(&self) -> &[u32] {
+        &self.sentence_keys
+    }
+
+    /// The same document without the sentences for which `drop` is true.
+    pub fn without_sentences(&self, drop: impl Fn(usize) -> bool) -> DocFeatures {
+        let mut words = Vec::new();
+        let mut ends = Vec::new();
+        let mut total = 0u32;
+        for (k, s) in self.sentences().enumerate() {
+            if drop(k) {
+                continue;
+            }
+            words.extend(s.iter().map(|&i| self.bag[i as usize]));
+            ends.push(words.len() as u32);
+            total = total.saturating_add(s.len() as u32);
+        }
+        let mut f = DocFeatures::from_sentences(&words, &ends, total);
+        f.numbers = self.numbers.iter().copied().filter(|n| f.bag.binary_search(n).is_ok()).collect();
+        f
     }
 
     /// Number of words, repeats included.
@@ -151,26 +209,41 @@ impl DocFeatures {
 
     /// Heap bytes held.
     pub fn heap_bytes(&self) -> usize {
-        (self.bag.capacity() + self.sentence_words.capacity() + self.sentence_ends.capacity()) * 4
+        (self.bag.capacity()
+            + self.sentence_words.capacity()
+            + self.sentence_ends.capacity()
+            + self.sentence_keys.capacity())
+            * 4
     }
 
     /// Appends these features to `out` as `u32`s, for index files (`crate::index`);
     /// [`decode`](Self::decode) reads them back. Keep the two in step with the fields.
     pub(crate) fn encode(&self, out: &mut Vec<u32>) {
-        out.extend_from_slice(&[self.total, self.bag.len() as u32, self.sentence_ends.len() as u32]);
+        out.extend_from_slice(&[
+            self.total,
+            self.bag.len() as u32,
+            self.sentence_ends.len() as u32,
+            self.numbers.len() as u32,
+        ]);
+        out.extend_from_slice(&self.numbers);
         out.extend_from_slice(&self.bag);
         out.extend_from_slice(&self.sentence_ends);
+        out.extend_from_slice(&self.sentence_keys);
         out.extend_from_slice(&self.sentence_words);
     }
 
     /// Reads back [`encode`](Self::encode)'s output; `None` for anything `extract` cannot
     /// produce, so corrupted data never reaches verification.
     pub(crate) fn decode(data: &[u32]) -> Option<DocFeatures> {
-        let (&[total, bag_len, num_sentences], rest) = data.split_first_chunk::<3>()?;
+        let (&[total, bag_len, num_sentences, num_numbers], rest) = data.split_first_chunk::<4>()?;
+        let numbers = rest.get(..num_numbers as usize)?;
+        let rest = &rest[numbers.len()..];
         let bag = rest.get(..bag_len as usize)?;
         let rest = &rest[bag.len()..];
         let ends = rest.get(..num_sentences as usize)?;
-        let words = &rest[ends.len()..];
+        let rest = &rest[ends.len()..];
+        let keys = rest.get(..num_sentences as usize)?;
+        let words = &rest[keys.len()..];
         if ends.last().map_or(0, |&e| e as usize) != words.len() || !bag.windows(2).all(|w| w[0] < w[1]) {
             return None;
         }
@@ -185,7 +258,96 @@ impl DocFeatures {
         if (total as usize) < words.len() && !bag.is_empty() || bag.is_empty() != words.is_empty() {
             return None;
         }
-        Some(DocFeatures { bag: bag.to_vec(), sentence_words: words.to_vec(), sentence_ends: ends.to_vec(), total })
+        if !numbers.windows(2).all(|w| w[0] < w[1]) || numbers.iter().any(|n| bag.binary_search(n).is_err()) {
+            return None;
+        }
+        Some(DocFeatures {
+            bag: bag.to_vec(),
+            sentence_words: words.to_vec(),
+            sentence_ends: ends.to_vec(),
+            sentence_keys: keys.to_vec(),
+            total,
+            numbers: numbers.to_vec(),
+        })
+    }
+}
+
+/// How many documents of a batch hold each sentence (by [`DocFeatures::sentence_keys`]), to
+/// tell site boilerplate from story text.
+///
+/// A sentence is boilerplate in a document when it occurs in at least `max(5, 3 × m)` documents,
+/// where `m` is the count below which the rarest fifth of the document's words lie (its own
+/// story): navigation, cookie banners, "Advertisement" lines and author bios recur across
+/// hundreds of different articles, far more than the sentences of the story around them. A wire
+/// story republished a hundred times has all its sentences about equally common, so none of
+/// them is taken for boilerplate.
+#[derive(Clone, Debug, Default)]
+pub struct SentenceCounts {
+    df: FxHashMap<u32, u32>,
+}
+
+/// Fewest documents a boilerplate sentence occurs in.
+pub const MIN_BOILERPLATE_DF: u32 = 5;
+
+impl SentenceCounts {
+    /// Counts over `docs`.
+    pub fn new<'a>(docs: impl IntoIterator<Item = &'a DocFeatures>) -> SentenceCounts {
+        let mut c = SentenceCounts::default();
+        for d in docs {
+            c.add(d);
+        }
+        c
+    }
+
+    /// Adds one document.
+    pub fn add(&mut self, doc: &DocFeatures) {
+        let mut keys = doc.sentence_keys.clone();
+        keys.sort_unstable();
+        keys.dedup();
+        for k in keys {
+            *self.df.entry(k).or_insert(0) += 1;
+        }
+    }
+
+    /// Removes one document.
+    pub fn remove(&mut self, doc: &DocFeatures) {
+        let mut keys = doc.sentence_keys.clone();
+        keys.sort_unstable();
+        keys.dedup();
+        for k in keys {
+            if let Some(c) = self.df.get_mut(&k) {
+                *c = c.saturating_sub(1);
+                if *c == 0 {
+                    self.df.remove(&k);
+                }
+            }
+        }
+    }
+
+    /// Which of `doc`'s sentences are boilerplate under these counts.
+    pub fn boilerplate(&self, doc: &DocFeatures) -> Vec<bool> {
+        let counts: Vec<u32> = doc.sentence_keys.iter().map(|k| self.df.get(k).copied().unwrap_or(0)).collect();
+        // The count below which the rarest fifth of the document's words lie: its own story.
+        let mut by_count: Vec<(u32, usize)> = counts.iter().copied().zip(doc.sentences().map(<[u32]>::len)).collect();
+        by_count.sort_unstable();
+        let total: usize = by_count.iter().map(|x| x.1).sum();
+        let mut seen = 0usize;
+        let mut typical = 0u32;
+        for &(c, len) in &by_count {
+            seen += len;
+            typical = c;
+            if 5 * seen >= total {
+                break;
+            }
+        }
+        let limit = MIN_BOILERPLATE_DF.max(typical.saturating_mul(3));
+        counts.iter().map(|&c| c >= limit).collect()
+    }
+
+    /// `doc` without its boilerplate sentences (the same document when it has none).
+    pub fn strip(&self, doc: &DocFeatures) -> Option<DocFeatures> {
+        let mask = self.boilerplate(doc);
+        mask.iter().any(|&b| b).then(|| doc.without_sentences(|k| mask[k]))
     }
 }
 
@@ -297,6 +459,25 @@ mod tests {
                 assert!((idf.weight(w) - expected).abs() < 1e-12);
             }
         }
+    }
+
+    #[test]
+    fn boilerplate_sentences_are_stripped() {
+        let banner = "Your privacy matters. Accept all cookies. Advertisement.";
+        let docs: Vec<DocFeatures> = (0..8)
+            .map(|i| {
+                let story = format!("Story number w{i} about topic q{i}. It continues with detail z{i} here.");
+                DocFeatures::extract(&format!("{banner}\n{story}"), &mut FeatureBuffer::default())
+            })
+            .collect();
+        let counts = SentenceCounts::new(&docs);
+        let mask = counts.boilerplate(&docs[0]);
+        assert_eq!(mask, [true, true, true, false, false]);
+        let clean = counts.strip(&docs[0]).unwrap();
+        assert_eq!(clean.num_sentences(), 2);
+        // A story repeated everywhere is not boilerplate of itself.
+        let same: Vec<DocFeatures> = (0..8).map(|_| docs[0].clone()).collect();
+        assert!(SentenceCounts::new(&same).strip(&same[0]).is_none());
     }
 
     #[test]

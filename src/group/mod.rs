@@ -15,7 +15,7 @@ pub mod features;
 pub mod keywords;
 pub mod verify;
 
-pub use features::{DocFeatures, FeatureBuffer, Idf, Weights};
+pub use features::{DocFeatures, FeatureBuffer, Idf, SentenceCounts, Weights};
 pub use keywords::KeywordConfig;
 pub use verify::{Evidence, Verifier};
 

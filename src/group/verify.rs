@@ -12,6 +12,11 @@
 //!   along the longest chain that keeps both texts' order, and only when at least
 //!   [`MIN_ALIGNED_SENTENCES`] sentences align. Rewrites keep the sentence sequence; different
 //!   articles on the same event do not. It also finds a trimmed wire story inside a longer page.
+//!
+//! The score is the larger of the two, except that texts long enough to align (both with at
+//! least [`MIN_ALIGNED_SENTENCES`] sentences) whose sentences do not align get their overlap
+//! multiplied by [`UNALIGNED_FACTOR`]: different articles on the same event share vocabulary but
+//! not a sequence of sentences.
 
 use super::features::{DocFeatures, Idf, Weights};
 
@@ -32,9 +37,16 @@ pub struct Evidence {
     pub alignment: f64,
     /// Number of sentences in that aligned chain.
     pub aligned_sentences: u32,
+    /// Share of the numbers (words with a digit) of the text with fewer numbers that the other
+    /// text also has; 1 when either has none.
+    pub numbers: f64,
     /// The texts are identical after normalization.
     pub exact: bool,
 }
+
+/// Factor on the overlap of texts that could align (both have at least
+/// [`MIN_ALIGNED_SENTENCES`] sentences) but do not.
+pub const UNALIGNED_FACTOR: f64 = 0.8;
 
 /// Fewest sentences an alignment must chain before it counts.
 pub const MIN_ALIGNED_SENTENCES: u32 = 3;
@@ -144,7 +156,14 @@ impl<'a> Verifier<'a> {
         if e.containment >= self.threshold * self.threshold {
             (e.alignment, e.aligned_sentences) = self.alignment(short, long, &in_long);
         }
-        e.score = e.overlap.max(e.alignment);
+        e.numbers = number_agreement(a.numbers(), b.numbers());
+        let alignable = a.num_sentences().min(b.num_sentences()) as u32 >= MIN_ALIGNED_SENTENCES;
+        e.score = if alignable && e.aligned_sentences < MIN_ALIGNED_SENTENCES {
+            // Long enough to align, yet no sentence sequence in common: same-topic vocabulary.
+            e.overlap * UNALIGNED_FACTOR
+        } else {
+            e.overlap.max(e.alignment)
+        };
         e
     }
 
@@ -247,6 +266,26 @@ impl<'a> Verifier<'a> {
         }
         ((overall.0 / total).min(1.0), overall.1)
     }
+}
+
+/// Share of the shorter list's numbers found in the other (both sorted); 1 if either is empty.
+fn number_agreement(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut n) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n as f64 / a.len().min(b.len()) as f64
 }
 
 /// Lower bound of the Wilson score interval for a proportion `s` observed over `n` trials.
