@@ -50,8 +50,10 @@ fn the_paraphrase_link_carries_evidence() {
     let group = g.group_of(0).unwrap();
     assert_eq!(group.len(), 2);
     let link = group.links()[0];
-    assert!(matches!(link.stage, Stage::MinHash(_)));
+    // Word 5-grams share too little (Jaccard 0.04): the rare-word stage finds the pair.
+    assert_eq!(link.stage, Stage::Keywords);
     assert!(link.evidence.score >= Deduplicator::new().config().threshold);
+    assert!(link.evidence.aligned_sentences >= 3, "{:?}", link.evidence);
     assert!(!link.evidence.exact);
 }
 
