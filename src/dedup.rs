@@ -52,7 +52,7 @@ pub struct Config {
     /// LSH buckets larger than this link each member to the bucket's first members only.
     pub max_bucket: usize,
     /// Texts longer than this many bytes are processed on their first `max_text_bytes` bytes
-    /// (cut at a character boundary).
+    /// (cut at a character boundary). At most [`MAX_TEXT_BYTES`].
     pub max_text_bytes: usize,
     /// Prior number of documents for word weights (see [`Idf`]).
     pub idf_prior: f64,
@@ -75,6 +75,10 @@ impl Default for Config {
         }
     }
 }
+
+/// The largest accepted [`Config::max_text_bytes`]: 1 GiB. Per-text word and sentence
+/// positions are 32-bit, which this bound keeps from overflowing.
+pub const MAX_TEXT_BYTES: usize = 1 << 30;
 
 /// Builds a [`Deduplicator`]; setters take `&mut self` and [`build`](Self::build) validates.
 ///
@@ -150,7 +154,9 @@ impl DeduplicatorBuilder {
         self
     }
 
-    /// Texts longer than this are processed on their first `n` bytes (default 16 MiB).
+    /// Texts longer than this are processed on their first `n` bytes, cut at a character
+    /// boundary (default 16 MiB, at most [`MAX_TEXT_BYTES`]). The rest of such a text is
+    /// ignored: it changes neither its signatures, nor its verification, nor its group.
     pub fn max_text_bytes(&mut self, n: usize) -> &mut Self {
         self.config.max_text_bytes = n;
         self
@@ -168,7 +174,8 @@ impl DeduplicatorBuilder {
     ///
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) with a message saying what to change
     /// when a setting makes no sense: zero hashes, no candidate stage, a threshold outside
-    /// (0, 1], a shingle size of 0, a bucket cap below 2 or a text limit of 0.
+    /// (0, 1], a shingle size of 0, a bucket cap below 2 or a text limit of 0 or above
+    /// [`MAX_TEXT_BYTES`].
     pub fn build(&self) -> Result<Deduplicator> {
         let c = &self.config;
         if c.channels.is_empty() && c.keywords.is_none() {
@@ -195,13 +202,22 @@ impl DeduplicatorBuilder {
         if c.max_text_bytes == 0 {
             return Err(Error::config("max_text_bytes must be at least 1"));
         }
+        if c.max_text_bytes > MAX_TEXT_BYTES {
+            return Err(Error::config(format!(
+                "max_text_bytes {} is above the maximum of {MAX_TEXT_BYTES} (1 GiB); 16 MiB is the default",
+                c.max_text_bytes
+            )));
+        }
         if !(c.idf_prior.is_finite() && c.idf_prior >= 0.0) {
             return Err(Error::config("idf_prior must be finite and non-negative"));
         }
         let mut stages = Vec::new();
         for ch in &c.channels {
             if !(ch.threshold > 0.0 && ch.threshold <= 1.0) {
-                return Err(Error::config(format!("channel threshold {} is outside (0, 1]", ch.threshold)));
+                return Err(Error::config(format!(
+                    "channel threshold {} is outside (0, 1]; it is a Jaccard similarity (0.5 for copies)",
+                    ch.threshold
+                )));
             }
             let mh = MinHashConfig { num_hashes: c.num_hashes, seed: c.seed, scheme: c.scheme, shingle: ch.shingle };
             let hasher = MinHasher::new(mh)?;
@@ -390,14 +406,9 @@ impl Deduplicator {
         if n > u32::MAX as usize {
             return Err(Error::input("more than 2^32 texts in one batch"));
         }
-        let trace = std::env::var_os("REPRINT_TRACE").is_some();
-        let t0 = std::time::Instant::now();
         let mut analyses = self.analyze_batch(texts);
         self.strip_boilerplate(&mut analyses);
         let idf = self.idf(&analyses);
-        if trace {
-            eprintln!("trace: analyze+idf {:?}", t0.elapsed());
-        }
         // Candidates from every channel, remembering the first channel that proposed each.
         let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
         for (c, (_, banding)) in self.stages.iter().enumerate() {
@@ -408,9 +419,6 @@ impl Deduplicator {
         if let Some(kw) = &self.config.keywords {
             let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
             candidates.extend(kw.candidate_pairs(&docs, &idf).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
-        }
-        if trace {
-            eprintln!("trace: candidates {} at {:?}", candidates.len(), t0.elapsed());
         }
         // Identical normalized texts (non-empty) are linked to the first of their kind.
         let mut by_print: Vec<(u64, u32)> =
@@ -433,9 +441,6 @@ impl Deduplicator {
             };
             Link { a, b, stage, evidence }
         });
-        if trace {
-            eprintln!("trace: verified at {:?}", t0.elapsed());
-        }
         let priority = analyses.iter().map(|a| a.features.len() as u64).collect();
         Ok(Scored { links, priority, order: (0..n).collect() })
     }

@@ -41,9 +41,11 @@
 //! | [`lsh`] | MinHash banding index, SimHash permuted-table index, batch candidate pairs |
 //! | [`group`] | verification evidence, chain-resistant grouping |
 //! | [`eval`] | pairwise P/R/F1, ARI, B-cubed, labelled-pair scores |
+//! | [`index`] | a persistent, incremental index for streams: add, remove, expire, save, load |
+//! | [`synth`] | synthetic wire rewrites and hard negatives with known truth, for calibration |
 //!
 //! [`Deduplicator`] runs them all: candidates from MinHash LSH over word 5-grams (copies) and
-//! over content words (rewrites), verification by IDF-weighted overlap and ordered sentence
+//! from shared rare words (the keyword stage, for rewrites), verification by IDF-weighted overlap and ordered sentence
 //! alignment, then grouping. `DESIGN.md` explains each default and the measurement behind it.
 //!
 //! # Choosing parameters
@@ -74,11 +76,13 @@ mod par;
 
 pub mod eval;
 pub mod group;
+pub mod index;
 pub mod lsh;
 pub mod minhash;
 pub mod shingle;
 pub mod simhash;
+pub mod synth;
 pub mod text;
 
-pub use dedup::{Analysis, Channel, Config, Deduplicator, DeduplicatorBuilder, Scored};
+pub use dedup::{Analysis, Channel, Config, Deduplicator, DeduplicatorBuilder, MAX_TEXT_BYTES, Scored};
 pub use error::{Error, ErrorKind, Result};

@@ -45,3 +45,39 @@ pub(crate) fn sort_unstable<T: Ord + Send>(v: &mut [T]) {
     #[cfg(not(feature = "parallel"))]
     v.sort_unstable();
 }
+
+/// Number of worker threads that parallel helpers use (1 without the `parallel` feature).
+pub(crate) fn threads() -> usize {
+    #[cfg(feature = "parallel")]
+    {
+        rayon::current_num_threads()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        1
+    }
+}
+
+/// A flat `items.len() × width` table whose row `i` is filled by `f(&items[i], row)`, rows in
+/// parallel with the `parallel` feature: one allocation instead of one per item.
+pub(crate) fn fill_rows<T, R, F>(items: &[T], width: usize, f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Default + Clone + Send,
+    F: Fn(&T, &mut [R]) + Sync + Send,
+{
+    let mut out = vec![R::default(); items.len() * width];
+    if width == 0 {
+        return out;
+    }
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        out.par_chunks_mut(width).zip(items.par_iter()).with_min_len(64).for_each(|(row, t)| f(t, row));
+    }
+    #[cfg(not(feature = "parallel"))]
+    for (row, t) in out.chunks_mut(width).zip(items) {
+        f(t, row);
+    }
+    out
+}

@@ -2,8 +2,15 @@
 //!
 //! A [`Shingler`] turns a text into a stream of 64-bit shingle hashes. Word shingles hash each
 //! token once and combine the token hashes of each n-gram with a rolling polynomial, finished by
-//! one more xxh3 over the 8-byte combination, so no `String` is built per shingle. Character
-//! shingles hash each window of `n` characters of the normalized text.
+//! one 128-bit multiply-fold, so no `String` is built per shingle. Character shingles hash each
+//! window of `n` characters of the normalized text with seeded xxh3.
+//!
+//! Token hashes: a token of at most 16 bytes is read as two zero-padded little-endian words
+//! `a`, `b` and hashed as `mum(mum(a ^ k0, b ^ k1) ^ len, k2)`, where `mum(x, y)` folds the
+//! 128-bit product `x * y` into 64 bits (high half xor low half, as in wyhash) and `k0..k2`
+//! are derived from the seed. On the hot path the words are loaded from the normalized text,
+//! which is followed by 16 bytes of padding, so the hash has no branch on the token length.
+//! Longer tokens (rare in prose) use seeded xxh3.
 //!
 //! Texts with fewer tokens than the shingle size give exactly one shingle (all their tokens),
 //! so short texts are still comparable with texts equal to them and with nothing else; empty
@@ -130,6 +137,7 @@ impl Default for ShingleConfig {
 /// hot path free of allocations.
 #[derive(Debug, Default, Clone)]
 pub struct ShingleBuffer {
+    /// The normalized text followed by [`PADDING`] bytes.
     normalized: String,
     ring: Vec<u64>,
 }
@@ -141,9 +149,39 @@ impl ShingleBuffer {
     }
 }
 
+/// Bytes appended after the normalized text so that 16 bytes can be loaded at any token start.
+const PADDING: &str = "                ";
+
 /// Multiplier of the rolling polynomial over token hashes (odd, so multiplication is a
 /// bijection modulo 2^64).
 const ROLL: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Multiplier of the shingle finish (an odd wyhash prime).
+const FINISH: u64 = 0x8EBC_6AF0_9C88_C6E3;
+
+/// The 128-bit product of `a` and `b`, folded to 64 bits: high half xor low half.
+#[inline(always)]
+pub(crate) fn mum(a: u64, b: u64) -> u64 {
+    let r = u128::from(a) * u128::from(b);
+    (r as u64) ^ ((r >> 64) as u64)
+}
+
+/// SplitMix64's output function: a bijective 64-bit mixer, used to derive keys from seeds.
+#[inline]
+pub(crate) fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Keeps the low `bytes` bytes of `word` (`bytes` at most 8), without a branch.
+#[inline(always)]
+fn low_bytes(word: u64, bytes: usize) -> u64 {
+    // Two shifts of at most 32 bits each, so 8 bytes gives (2^32 << 32) - 1 = all ones.
+    let half = 4 * bytes as u32;
+    word & ((1u64 << half) << half).wrapping_sub(1)
+}
 
 /// Hashes texts into shingle hashes under one configuration and seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -152,6 +190,8 @@ pub struct Shingler {
     seed: u64,
     /// ROLL^(n-1), to remove the oldest token from the rolling hash.
     roll_top: u64,
+    /// Keys of the token hash and the finish, derived from the seed.
+    keys: [u64; 4],
 }
 
 impl Shingler {
@@ -163,7 +203,8 @@ impl Shingler {
     pub fn new(config: ShingleConfig, seed: u64) -> Result<Shingler> {
         config.validate()?;
         let roll_top = (1..config.size).fold(1u64, |acc, _| acc.wrapping_mul(ROLL));
-        Ok(Shingler { config, seed, roll_top })
+        let keys = [0u64, 1, 2, 3].map(|i| splitmix(seed ^ splitmix(0x5348_494E_474C_4500 + i)));
+        Ok(Shingler { config, seed, roll_top, keys })
     }
 
     /// The configuration.
@@ -179,18 +220,82 @@ impl Shingler {
     /// The hash of one token under this shingler's seed (the hash word shingles are built from).
     #[inline]
     pub fn token_hash(&self, token: &str) -> u64 {
-        xxh3_64_with_seed(token.as_bytes(), self.seed)
+        let bytes = token.as_bytes();
+        if bytes.len() > 16 {
+            return xxh3_64_with_seed(bytes, self.seed);
+        }
+        let mut padded = [0u8; 16];
+        padded[..bytes.len()].copy_from_slice(bytes);
+        self.hash16(u128::from_le_bytes(padded), bytes.len())
     }
 
-    #[inline]
+    /// The token hash of a token of `len <= 16` bytes whose first 16 bytes (whatever follows
+    /// the token) are the little-endian `words`.
+    #[inline(always)]
+    fn hash16(&self, words: u128, len: usize) -> u64 {
+        let la = len.min(8);
+        let a = low_bytes(words as u64, la);
+        let b = low_bytes((words >> 64) as u64, len - la);
+        mum(mum(a ^ self.keys[0], b ^ self.keys[1]) ^ len as u64, self.keys[2])
+    }
+
+    /// The token hash of `token`, a slice of `padded` (text followed by [`PADDING`]), loading
+    /// the token's bytes straight from `padded`.
+    #[inline(always)]
+    fn token_hash_in(&self, token: &str, padded: &[u8]) -> u64 {
+        let len = token.len();
+        let offset = (token.as_ptr() as usize).wrapping_sub(padded.as_ptr() as usize);
+        match padded.get(offset..).and_then(<[u8]>::first_chunk::<16>) {
+            Some(window) if len <= 16 => self.hash16(u128::from_le_bytes(*window), len),
+            _ => self.token_hash(token),
+        }
+    }
+
+    #[inline(always)]
     fn finish(&self, combined: u64) -> u64 {
-        xxh3_64_with_seed(&combined.to_le_bytes(), self.seed ^ 0x5348_494E_474C_4521)
+        mum(combined ^ self.keys[3], FINISH)
     }
 
     /// Calls `f` with the hash of every shingle of `text`, in order, repeats included.
-    pub fn for_each_hash(&self, text: &str, buf: &mut ShingleBuffer, mut f: impl FnMut(u64)) {
+    pub fn for_each_hash(&self, text: &str, buf: &mut ShingleBuffer, f: impl FnMut(u64)) {
+        Normalizer::new().normalize_into(text, &mut buf.normalized);
+        self.shingle_buffer(buf, f);
+    }
+
+    /// [`for_each_hash`](Self::for_each_hash) for a text already normalized with
+    /// [`Normalizer`], so a caller that needs the normalized text anyway normalizes once.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reprint::shingle::{ShingleBuffer, ShingleConfig, Shingler};
+    /// use reprint::text::Normalizer;
+    ///
+    /// # fn main() -> reprint::Result<()> {
+    /// let s = Shingler::new(ShingleConfig::words(3), 7)?;
+    /// let raw = "Fresh GUNFIRE reported in Karabakh";
+    /// let normalized = Normalizer::new().normalize(raw);
+    /// let (mut a, mut b) = (Vec::new(), Vec::new());
+    /// let mut buf = ShingleBuffer::new();
+    /// s.for_each_hash(raw, &mut buf, |h| a.push(h));
+    /// s.for_each_hash_of_normalized(&normalized, &mut buf, |h| b.push(h));
+    /// assert_eq!(a, b);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn for_each_hash_of_normalized(&self, normalized: &str, buf: &mut ShingleBuffer, f: impl FnMut(u64)) {
+        buf.normalized.clear();
+        buf.normalized.push_str(normalized);
+        self.shingle_buffer(buf, f);
+    }
+
+    /// Shingles `buf.normalized`, which holds normalized text.
+    fn shingle_buffer(&self, buf: &mut ShingleBuffer, mut f: impl FnMut(u64)) {
         let ShingleBuffer { normalized, ring } = buf;
-        Normalizer::new().normalize_into(text, normalized);
+        let len = normalized.len();
+        normalized.push_str(PADDING);
+        let padded = normalized.as_bytes();
+        let normalized = &normalized[..len];
         let n = self.config.size as usize;
         match self.config.unit {
             ShingleUnit::Words => {
@@ -198,26 +303,31 @@ impl Shingler {
                 if n == 1 {
                     Tokenizer::Words.for_each_token(normalized, |t| {
                         if filter.keep(t) {
-                            f(self.token_hash(t))
+                            f(self.token_hash_in(t, padded))
                         }
                     });
                     return;
                 }
+                // The ring starts as zeros, so removing the "oldest" token before the first
+                // `n` have arrived subtracts nothing and needs no branch.
                 ring.clear();
                 ring.resize(n, 0);
+                let roll_top = self.roll_top;
                 let mut count = 0usize;
+                let mut slot = 0usize;
                 let mut rolling = 0u64;
                 Tokenizer::Words.for_each_token(normalized, |t| {
                     if !filter.keep(t) {
                         return;
                     }
-                    let h = self.token_hash(t);
-                    let slot = count % n;
-                    if count >= n {
-                        rolling = rolling.wrapping_sub(ring[slot].wrapping_mul(self.roll_top));
-                    }
-                    rolling = rolling.wrapping_mul(ROLL).wrapping_add(h);
+                    let h = self.token_hash_in(t, padded);
+                    let oldest = ring[slot];
+                    rolling = rolling.wrapping_sub(oldest.wrapping_mul(roll_top)).wrapping_mul(ROLL).wrapping_add(h);
                     ring[slot] = h;
+                    slot += 1;
+                    if slot == n {
+                        slot = 0;
+                    }
                     count += 1;
                     if count >= n {
                         f(self.finish(rolling));
@@ -228,7 +338,7 @@ impl Shingler {
                 }
             }
             ShingleUnit::Chars => {
-                let text = normalized.as_str();
+                let text = normalized;
                 if text.is_empty() {
                     return;
                 }

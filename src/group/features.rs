@@ -1,10 +1,9 @@
 //! Per-document features for verification: content words in order, cut into sentences.
 
 use rustc_hash::FxHashMap;
-use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::text::{Normalizer, Tokenizer};
+use crate::text::{Normalizer, Tokenizer, sentences};
 
 /// Seed of word hashes.
 const WORD_SEED: u64 = 0x5245_5052_494E_5431;
@@ -69,6 +68,20 @@ fn word_hash(word: &str, stemmer: &rust_stemmers::Stemmer) -> u32 {
     (h ^ (h >> 32)) as u32
 }
 
+/// Whether `h` is the [`word_hash`] of an English stopword: such words are kept in features
+/// (they carry a little weight) but are never keywords of the candidate stage.
+pub(crate) fn is_stopword_hash(h: u32) -> bool {
+    static HASHES: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    let hashes = HASHES.get_or_init(|| {
+        let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+        let mut v: Vec<u32> = crate::text::ENGLISH_STOPWORDS.iter().map(|w| word_hash(w, &stemmer)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    });
+    hashes.binary_search(&h).is_ok()
+}
+
 impl DocFeatures {
     /// Extracts the features of `text`.
     pub fn extract(text: &str, buf: &mut FeatureBuffer) -> DocFeatures {
@@ -82,7 +95,7 @@ impl DocFeatures {
             if line.trim().is_empty() {
                 continue;
             }
-            for sentence in line.unicode_sentences() {
+            for sentence in sentences(line) {
                 normalizer.normalize_into(sentence, &mut buf.normalized);
                 let before = words.len();
                 let (stemmer, cache) = (&buf.stemmer, &mut buf.cache);
@@ -248,12 +261,28 @@ impl DocFeatures {
             return None;
         }
         let mut start = 0usize;
-        for &end in ends {
+        // Every word of the bag is in some sentence, and each key is its sentence's hash, as
+        // `from_sentences` makes them.
+        let mut used = vec![false; bag.len()];
+        let mut bytes = Vec::new();
+        for (&end, &key) in ends.iter().zip(keys) {
             let sentence = words.get(start..end as usize).filter(|s| !s.is_empty())?;
             if !sentence.windows(2).all(|w| w[0] < w[1]) || sentence.iter().any(|&i| i as usize >= bag.len()) {
                 return None;
             }
+            bytes.clear();
+            for &i in sentence {
+                used[i as usize] = true;
+                bytes.extend_from_slice(&bag[i as usize].to_le_bytes());
+            }
+            let h = xxh3_64_with_seed(&bytes, WORD_SEED);
+            if (h ^ (h >> 32)) as u32 != key {
+                return None;
+            }
             start = end as usize;
+        }
+        if used.contains(&false) || bag.is_empty() && total != 0 {
+            return None;
         }
         if (total as usize) < words.len() && !bag.is_empty() || bag.is_empty() != words.is_empty() {
             return None;

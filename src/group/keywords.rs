@@ -3,7 +3,7 @@
 //! Rewrites change most phrasing but keep what the story is about: names, places, numbers,
 //! unusual words. Each document's *keywords* are its `per_doc` rarest content words in the batch
 //! (document frequency at least 2, so a word can be shared at all, and at most `max_df`, so
-//! event-wide or boilerplate vocabulary is left out). A pair becomes a candidate when one
+//! event-wide or boilerplate vocabulary is left out; never a stopword). A pair becomes a candidate when one
 //! document's keywords occur in the other at least `min_shared` times. This is prefix filtering
 //! from all-pairs similarity search: the rare words carry most of the weighted overlap, so
 //! looking only at them loses few similar pairs and touches few others.
@@ -31,10 +31,16 @@ impl Default for KeywordConfig {
 }
 
 impl KeywordConfig {
+    /// Whether a word of document frequency `df` can be a keyword: shared, not event-wide, and
+    /// not a stopword (in small batches even "the" is rare enough otherwise).
+    pub(crate) fn eligible(&self, df: u32, w: u32) -> bool {
+        df >= 2 && df <= self.max_df && !super::features::is_stopword_hash(w)
+    }
+
     /// The keywords of `doc`: its `per_doc` rarest eligible words, ties broken by hash.
     pub fn keywords(&self, doc: &DocFeatures, idf: &Idf) -> Vec<u32> {
         let mut eligible: Vec<(u32, u32)> =
-            doc.bag().iter().map(|&w| (idf.df(w), w)).filter(|&(df, _)| df >= 2 && df <= self.max_df).collect();
+            doc.bag().iter().map(|&w| (idf.df(w), w)).filter(|&(df, w)| self.eligible(df, w)).collect();
         eligible.sort_unstable();
         eligible.truncate(self.per_doc as usize);
         eligible.into_iter().map(|(_, w)| w).collect()
@@ -46,8 +52,7 @@ impl KeywordConfig {
         let mut entries: Vec<(u32, u32)> = Vec::new();
         for (d, doc) in docs.iter().enumerate() {
             for &w in doc.bag() {
-                let df = idf.df(w);
-                if df >= 2 && df <= self.max_df {
+                if self.eligible(idf.df(w), w) {
                     entries.push((w, d as u32));
                 }
             }

@@ -201,9 +201,19 @@ pub fn cluster(n: usize, links: &[(usize, usize, f64)], priority: &[u64]) -> Vec
         l.dedup_by_key(|x| x.0);
     }
     let prio = |i: usize| priority.get(i).copied().unwrap_or(0);
+    // With a NaN score, "highest total score" is the first of a plain scan (below), not an order.
+    let has_nan = links.iter().any(|l| l.2.is_nan());
     let mut label: Vec<usize> = (0..n).collect();
     let mut done = vec![false; n];
     let mut in_group = vec![false; n];
+    // Per item: still to be grouped, total score to the live members of its component (summed
+    // in adjacency order, so exactly as a fresh sum), and links to the group being built.
+    let mut alive = vec![false; n];
+    let mut strength = vec![0.0f64; n];
+    let mut linked = vec![0usize; n];
+    let total = |i: usize, alive: &[bool]| -> f64 { adj[i].iter().filter(|(v, _)| alive[*v]).map(|(_, s)| s).sum() };
+    // Candidates for representative, best last: highest strength, then priority, then position.
+    let key = |i: usize, s: f64| (order_key(s), prio(i), std::cmp::Reverse(i));
     for start in 0..n {
         if done[start] || adj[start].is_empty() {
             continue;
@@ -221,55 +231,101 @@ pub fn cluster(n: usize, links: &[(usize, usize, f64)], priority: &[u64]) -> Vec
             k += 1;
         }
         comp.sort_unstable();
-        let mut remaining = comp;
-        while !remaining.is_empty() {
+        for &v in &comp {
+            alive[v] = true;
+        }
+        for &v in &comp {
+            strength[v] = total(v, &alive);
+        }
+        let mut ranked: std::collections::BTreeSet<_> = comp.iter().map(|&i| key(i, strength[i])).collect();
+        while let Some(&(_, _, std::cmp::Reverse(best))) = ranked.last() {
             // Representative: highest total score to remaining members, then priority, then position.
-            let alive: std::collections::HashSet<usize> = remaining.iter().copied().collect();
-            let strength = |i: usize| -> f64 { adj[i].iter().filter(|(v, _)| alive.contains(v)).map(|(_, s)| s).sum() };
-            let mut rep = remaining[0];
-            let mut best = (strength(rep), prio(rep));
-            for &i in &remaining[1..] {
-                let c = (strength(i), prio(i));
-                if c.0 > best.0 || (c.0 == best.0 && c.1 > best.1) {
-                    rep = i;
-                    best = c;
+            let rep = if has_nan {
+                let mut live = comp.iter().copied().filter(|&i| alive[i]);
+                let mut rep = live.next().unwrap_or(best);
+                let mut top = (strength[rep], prio(rep));
+                for i in live {
+                    let c = (strength[i], prio(i));
+                    if c.0 > top.0 || (c.0 == top.0 && c.1 > top.1) {
+                        rep = i;
+                        top = c;
+                    }
                 }
-            }
+                rep
+            } else {
+                best
+            };
             let mut group = vec![rep];
             in_group[rep] = true;
             for &(v, _) in &adj[rep] {
-                if alive.contains(&v) && !in_group[v] {
+                if alive[v] && !in_group[v] {
                     in_group[v] = true;
                     group.push(v);
                 }
             }
-            // Members linked to a strict majority of the group join too, until nothing changes.
+            // Members linked to a strict majority of the group join too, until nothing changes:
+            // passes in position order over the live items with a link into the group.
+            let mut candidates = std::collections::BTreeSet::new();
+            for &u in &group {
+                for &(v, _) in &adj[u] {
+                    if alive[v] && !in_group[v] {
+                        linked[v] += 1;
+                        candidates.insert(v);
+                    }
+                }
+            }
             loop {
                 let mut added = false;
-                for &v in &remaining {
-                    if in_group[v] {
-                        continue;
-                    }
-                    let linked = adj[v].iter().filter(|(u, _)| in_group[*u]).count();
-                    if 2 * linked > group.len() {
+                let mut from = 0;
+                while let Some(&v) = candidates.range(from..).next() {
+                    from = v + 1;
+                    if 2 * linked[v] > group.len() {
                         in_group[v] = true;
                         group.push(v);
+                        candidates.remove(&v);
                         added = true;
+                        for &(u, _) in &adj[v] {
+                            if alive[u] && !in_group[u] {
+                                linked[u] += 1;
+                                candidates.insert(u);
+                            }
+                        }
                     }
                 }
                 if !added {
                     break;
                 }
             }
+            for &v in &candidates {
+                linked[v] = 0;
+            }
             for &v in &group {
                 label[v] = rep;
                 done[v] = true;
                 in_group[v] = false;
+                alive[v] = false;
+                linked[v] = 0;
+                ranked.remove(&key(v, strength[v]));
             }
-            remaining.retain(|v| !done[*v]);
+            // The live neighbours of the group lost links: their totals are summed again.
+            let mut touched: Vec<usize> =
+                group.iter().flat_map(|&v| adj[v].iter().map(|e| e.0)).filter(|&u| alive[u]).collect();
+            touched.sort_unstable();
+            touched.dedup();
+            for u in touched {
+                ranked.remove(&key(u, strength[u]));
+                strength[u] = total(u, &alive);
+                ranked.insert(key(u, strength[u]));
+            }
         }
     }
     label
+}
+
+/// An integer that orders like `s` (for any `s` but NaN), with -0 equal to +0.
+fn order_key(s: f64) -> i64 {
+    let bits = if s == 0.0 { 0 } else { s.to_bits() as i64 };
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
 #[cfg(test)]

@@ -51,6 +51,11 @@ pub const UNALIGNED_FACTOR: f64 = 0.8;
 /// Fewest sentences an alignment must chain before it counts.
 pub const MIN_ALIGNED_SENTENCES: u32 = 3;
 
+/// Sentences of each text that alignment looks at: the first this many. Alignment costs up to
+/// the product of the two texts' sentence counts when sentences repeat, and no news article
+/// comes near this length; the overlap still covers the whole text.
+pub const MAX_ALIGNED_SPAN: usize = 1024;
+
 /// Standard errors below the observed overlap at which the lower bound is taken.
 const Z: f64 = 1.0;
 
@@ -177,7 +182,7 @@ impl<'a> Verifier<'a> {
         // in `long` must reach the threshold share of their own weight.
         let mut total = 0.0;
         let mut open: Vec<(&[u32], Mass)> = Vec::new();
-        for s in short.doc.sentences() {
+        for s in short.doc.sentences().take(MAX_ALIGNED_SPAN) {
             let m = short.sentence_mass(s);
             total += m.sum;
             let possible: f64 =
@@ -196,8 +201,8 @@ impl<'a> Verifier<'a> {
         // Which sentences of `long` hold each of its words (counting sort by bag position).
         let nb = long.doc.bag().len();
         let mut start = vec![0u32; nb + 1];
-        let mut long_mass = Vec::with_capacity(long.doc.num_sentences());
-        for ls in long.doc.sentences() {
+        let mut long_mass = Vec::with_capacity(long.doc.num_sentences().min(MAX_ALIGNED_SPAN));
+        for ls in long.doc.sentences().take(MAX_ALIGNED_SPAN) {
             for &i in ls {
                 start[i as usize + 1] += 1;
             }
@@ -208,7 +213,7 @@ impl<'a> Verifier<'a> {
         }
         let mut fill = start.clone();
         let mut holders = vec![0u32; start[nb] as usize];
-        for (k, ls) in long.doc.sentences().enumerate() {
+        for (k, ls) in long.doc.sentences().take(MAX_ALIGNED_SPAN).enumerate() {
             for &i in ls {
                 holders[fill[i as usize] as usize] = k as u32;
                 fill[i as usize] += 1;

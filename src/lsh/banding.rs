@@ -1,5 +1,6 @@
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
+use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::error::{Error, Result};
@@ -39,7 +40,7 @@ impl BandingParams {
     /// # Errors
     ///
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) if `threshold` is not in (0, 1] or
-    /// `num_hashes` is zero.
+    /// `num_hashes` is zero or above [`MAX_HASHES`](crate::minhash::MAX_HASHES).
     pub fn from_threshold(threshold: f64, num_hashes: u32) -> Result<BandingParams> {
         BandingParams::from_threshold_weighted(threshold, num_hashes, 0.5, 0.5)
     }
@@ -50,7 +51,8 @@ impl BandingParams {
     /// # Errors
     ///
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) for a threshold outside (0, 1], zero
-    /// hashes, or weights that are negative, not finite, or both zero.
+    /// hashes or more than [`MAX_HASHES`](crate::minhash::MAX_HASHES) (every number of rows
+    /// that divides it is tried), or weights that are negative, not finite, or both zero.
     pub fn from_threshold_weighted(
         threshold: f64,
         num_hashes: u32,
@@ -62,6 +64,12 @@ impl BandingParams {
         }
         if num_hashes == 0 {
             return Err(Error::config("num_hashes must be at least 1"));
+        }
+        if num_hashes > crate::minhash::MAX_HASHES {
+            return Err(Error::config(format!(
+                "num_hashes {num_hashes} is above the maximum of {}",
+                crate::minhash::MAX_HASHES
+            )));
         }
         let ok = |w: f64| w.is_finite() && w >= 0.0;
         if !ok(fp_weight) || !ok(fn_weight) || fp_weight + fn_weight == 0.0 {
@@ -110,15 +118,28 @@ impl BandingParams {
     /// Band keys of `sig`, one per band, written into `out`.
     pub(crate) fn band_keys(&self, sig: &MinHashSignature, out: &mut Vec<u64>) {
         out.clear();
+        out.extend((0..self.bands as usize).map(|b| self.band_key(sig, b)));
+    }
+
+    /// The key of band `band` of `sig`: seeded xxh3 (seed = the band's position) of the band's
+    /// values as little-endian bytes, assembled on the stack (no allocation for bands of up to
+    /// 64 rows).
+    #[inline]
+    pub(crate) fn band_key(&self, sig: &MinHashSignature, band: usize) -> u64 {
         let r = self.rows as usize;
-        let mut bytes = Vec::with_capacity(r * 4);
-        for (b, chunk) in sig.values().chunks_exact(r).enumerate() {
-            bytes.clear();
-            for v in chunk {
-                bytes.extend_from_slice(&v.to_le_bytes());
-            }
-            out.push(xxh3_64_with_seed(&bytes, b as u64));
+        let values = sig.values().get(band * r..(band + 1) * r).unwrap_or_default();
+        let mut stack = [0u8; 256];
+        let mut heap = Vec::new();
+        let bytes: &mut [u8] = if r * 4 <= stack.len() {
+            &mut stack[..r * 4]
+        } else {
+            heap.resize(r * 4, 0);
+            &mut heap
+        };
+        for (dst, v) in bytes.chunks_exact_mut(4).zip(values) {
+            dst.copy_from_slice(&v.to_le_bytes());
         }
+        xxh3_64_with_seed(bytes, band as u64)
     }
 
     fn check(&self, sig: &MinHashSignature) -> Result<()> {
@@ -147,19 +168,37 @@ fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
 
 /// A MinHash banding index over `u32` keys that supports insert, remove and query.
 ///
-/// Each band is a hash table from band key to the keys that have it.
+/// Flat tables: each band is one hash map from band key to a single `u64` slot, which holds the
+/// key itself when the bucket has one member (most buckets) or, with the top bit set, the
+/// position of the bucket's member list in a shared arena. Band keys are already uniform
+/// hashes, so the maps use the cheap Fx hasher. A signature costs about 20 bytes per band.
 #[derive(Clone, Debug)]
 pub struct MinHashIndex {
     params: BandingParams,
     signature_params: Option<SignatureParams>,
-    tables: Vec<HashMap<u64, Vec<u32>>>,
+    /// Per band: band key -> a key (`< 2^32`) or `MANY | position in overflow`.
+    tables: Vec<FxHashMap<u64, u64>>,
+    /// Member lists of buckets with more than one member.
+    overflow: Vec<Vec<u32>>,
+    /// Unused positions of `overflow`.
+    free: Vec<u32>,
     len: usize,
 }
+
+/// Slot flag: the slot is a position in [`MinHashIndex::overflow`].
+const MANY: u64 = 1 << 63;
 
 impl MinHashIndex {
     /// An empty index.
     pub fn new(params: BandingParams) -> MinHashIndex {
-        MinHashIndex { params, signature_params: None, tables: vec![HashMap::new(); params.bands as usize], len: 0 }
+        MinHashIndex {
+            params,
+            signature_params: None,
+            tables: vec![FxHashMap::default(); params.bands as usize],
+            overflow: Vec::new(),
+            free: Vec::new(),
+            len: 0,
+        }
     }
 
     /// The banding.
@@ -205,16 +244,48 @@ impl MinHashIndex {
         if sig.is_empty() {
             return Ok(());
         }
-        let mut keys = Vec::new();
+        let mut keys = Vec::with_capacity(self.params.bands as usize);
         self.params.band_keys(sig, &mut keys);
         self.insert_keys(key, &keys);
         Ok(())
     }
 
     fn insert_keys(&mut self, key: u32, band_keys: &[u64]) {
-        for (table, &bk) in self.tables.iter_mut().zip(band_keys) {
-            table.entry(bk).or_default().push(key);
+        let MinHashIndex { tables, overflow, free, .. } = self;
+        for (table, &bk) in tables.iter_mut().zip(band_keys) {
+            match table.entry(bk) {
+                Entry::Vacant(e) => {
+                    e.insert(u64::from(key));
+                }
+                Entry::Occupied(mut e) => {
+                    let slot = *e.get();
+                    if slot & MANY != 0 {
+                        if let Some(list) = overflow.get_mut((slot & !MANY) as usize) {
+                            list.push(key);
+                        }
+                    } else {
+                        let list = vec![slot as u32, key];
+                        let at = match free.pop() {
+                            Some(at) => {
+                                overflow[at as usize] = list;
+                                at as u64
+                            }
+                            None => {
+                                overflow.push(list);
+                                overflow.len() as u64 - 1
+                            }
+                        };
+                        *e.get_mut() = MANY | at;
+                    }
+                }
+            }
         }
+    }
+
+    /// The members of a bucket slot.
+    #[inline]
+    fn members(&self, slot: u64) -> &[u32] {
+        if slot & MANY != 0 { self.overflow.get((slot & !MANY) as usize).map_or(&[], |l| l.as_slice()) } else { &[] }
     }
 
     /// Adds many signatures: band keys are computed in parallel (with the `parallel` feature),
@@ -228,17 +299,20 @@ impl MinHashIndex {
             self.check(sig)?;
         }
         let params = self.params;
-        let keys = crate::par::map_with(items, Vec::new, |buf: &mut Vec<u64>, (_, sig)| {
-            if sig.is_empty() {
-                Vec::new()
-            } else {
-                params.band_keys(sig, buf);
-                buf.clone()
+        let b = params.bands as usize;
+        // All band keys in one flat vector, `b` per item (left unused for empty signatures).
+        let keys: Vec<u64> = crate::par::fill_rows(items, b, |(_, sig), out: &mut [u64]| {
+            if !sig.is_empty() {
+                for (band, k) in out.iter_mut().enumerate() {
+                    *k = params.band_key(sig, band);
+                }
             }
         });
-        for ((key, _), bk) in items.iter().zip(keys) {
+        for ((key, sig), bk) in items.iter().zip(keys.chunks_exact(b.max(1))) {
             self.len += 1;
-            self.insert_keys(*key, &bk);
+            if !sig.is_empty() {
+                self.insert_keys(*key, bk);
+            }
         }
         Ok(())
     }
@@ -255,15 +329,34 @@ impl MinHashIndex {
             self.params.band_keys(sig, &mut keys);
         }
         let mut found = sig.is_empty();
-        for (table, bk) in self.tables.iter_mut().zip(&keys) {
-            if let Some(list) = table.get_mut(bk) {
-                if let Some(pos) = list.iter().position(|&k| k == key) {
-                    list.swap_remove(pos);
+        let MinHashIndex { tables, overflow, free, .. } = self;
+        for (table, bk) in tables.iter_mut().zip(&keys) {
+            let Some(&slot) = table.get(bk) else { continue };
+            if slot & MANY == 0 {
+                if slot == u64::from(key) {
+                    table.remove(bk);
                     found = true;
                 }
-                if list.is_empty() {
-                    table.remove(bk);
+                continue;
+            }
+            let at = (slot & !MANY) as usize;
+            let Some(list) = overflow.get_mut(at) else { continue };
+            if let Some(pos) = list.iter().position(|&k| k == key) {
+                list.swap_remove(pos);
+                found = true;
+            }
+            // Back to a single-member slot.
+            if list.len() <= 1 {
+                match list.first() {
+                    Some(&last) => {
+                        table.insert(*bk, u64::from(last));
+                    }
+                    None => {
+                        table.remove(bk);
+                    }
                 }
+                *list = Vec::new();
+                free.push(at as u32);
             }
         }
         if found {
@@ -278,26 +371,37 @@ impl MinHashIndex {
     ///
     /// [`ErrorKind::Incompatible`](crate::ErrorKind::Incompatible) if `sig` does not fit.
     pub fn query(&self, sig: &MinHashSignature) -> Result<Vec<u32>> {
+        let mut out = Vec::new();
+        self.query_into(sig, &mut Vec::new(), &mut out)?;
+        Ok(out)
+    }
+
+    /// [`query`](Self::query) into `out` (cleared first), with `keys` as scratch space for the
+    /// band keys, so repeated queries need not allocate.
+    fn query_into(&self, sig: &MinHashSignature, keys: &mut Vec<u64>, out: &mut Vec<u32>) -> Result<()> {
         self.params.check(sig)?;
         if let Some(p) = &self.signature_params {
             if p != sig.params() {
                 return Err(Error::incompatible("query signature parameters differ from the index's"));
             }
         }
+        out.clear();
         if sig.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
-        let mut keys = Vec::new();
-        self.params.band_keys(sig, &mut keys);
-        let mut out = Vec::new();
-        for (table, bk) in self.tables.iter().zip(&keys) {
-            if let Some(list) = table.get(bk) {
-                out.extend_from_slice(list);
+        self.params.band_keys(sig, keys);
+        for (table, bk) in self.tables.iter().zip(keys.iter()) {
+            if let Some(&slot) = table.get(bk) {
+                if slot & MANY == 0 {
+                    out.push(slot as u32);
+                } else {
+                    out.extend_from_slice(self.members(slot));
+                }
             }
         }
         out.sort_unstable();
         out.dedup();
-        Ok(out)
+        Ok(())
     }
 
     /// [`query`](Self::query) for many signatures, in parallel with the `parallel` feature.
@@ -306,17 +410,25 @@ impl MinHashIndex {
     ///
     /// As [`query`](Self::query).
     pub fn query_batch(&self, sigs: &[&MinHashSignature]) -> Result<Vec<Vec<u32>>> {
-        crate::par::map(sigs, |s| self.query(s)).into_iter().collect()
+        crate::par::map_with(sigs, Vec::new, |keys: &mut Vec<u64>, s| {
+            let mut out = Vec::new();
+            self.query_into(s, keys, &mut out).map(|()| out)
+        })
+        .into_iter()
+        .collect()
     }
 }
 
 /// All pairs `(i, j)`, `i < j`, of signatures in `sigs` that share a band, sorted.
 ///
-/// Built from flat tables: for each band, the `(band key, position)` pairs are sorted and every
-/// run of equal keys is a bucket. A bucket larger than `max_bucket` (such as thousands of pages
-/// sharing one template) contributes only links from each member to the bucket's first
-/// `max_bucket` members, which keeps the output linear in the input while every member is still
-/// linked to the bucket.
+/// Built from flat tables, one band at a time (a few bands in parallel with the `parallel`
+/// feature): the `(band key, position)` pairs of the band are sorted and every run of equal
+/// keys is a bucket. A bucket larger than `max_bucket` (such as thousands of pages sharing one
+/// template) contributes only links from each member to the bucket's first `max_bucket`
+/// members, which keeps the output linear in the input while every member is still linked to
+/// the bucket. Each band's pairs are sorted and merged into the result as soon as the band is
+/// done, so memory holds the distinct pairs and a few bands' worth, not every band's
+/// duplicates.
 ///
 /// # Errors
 ///
@@ -335,42 +447,64 @@ pub fn candidate_pairs<S: std::borrow::Borrow<MinHashSignature> + Sync>(
     if sigs.len() > u32::MAX as usize {
         return Err(Error::input("more than 2^32 signatures in one batch"));
     }
-    let keys: Vec<Vec<u64>> = crate::par::map_with(sigs, Vec::new, |buf: &mut Vec<u64>, s| {
-        let s = s.borrow();
-        if s.is_empty() {
-            Vec::new()
-        } else {
-            params.band_keys(s, buf);
-            buf.clone()
-        }
-    });
-    let bands: Vec<usize> = (0..params.bands as usize).collect();
     let max_bucket = max_bucket.max(2);
-    let per_band: Vec<Vec<(u32, u32)>> = crate::par::map(&bands, |&b| {
-        let mut table: Vec<(u64, u32)> =
-            keys.iter().enumerate().filter(|(_, k)| !k.is_empty()).map(|(i, k)| (k[b], i as u32)).collect();
-        table.sort_unstable();
-        let mut pairs = Vec::new();
-        let mut start = 0;
-        while start < table.len() {
-            let mut end = start + 1;
-            while end < table.len() && table[end].0 == table[start].0 {
-                end += 1;
-            }
-            let bucket = &table[start..end];
-            for (x, &(_, i)) in bucket.iter().enumerate() {
-                for &(_, j) in &bucket[..x.min(max_bucket)] {
-                    pairs.push((j, i));
+    let present: Vec<u32> = (0..sigs.len()).filter(|&i| !sigs[i].borrow().is_empty()).map(|i| i as u32).collect();
+    let bands: Vec<usize> = (0..params.bands as usize).collect();
+    let mut all: Vec<(u32, u32)> = Vec::new();
+    for group in bands.chunks(crate::par::threads().max(1)) {
+        let per_band = crate::par::map(group, |&band| {
+            let mut table: Vec<(u64, u32)> =
+                present.iter().map(|&i| (params.band_key(sigs[i as usize].borrow(), band), i)).collect();
+            table.sort_unstable();
+            let mut pairs = Vec::new();
+            for bucket in table.chunk_by(|x, y| x.0 == y.0) {
+                for (x, &(_, i)) in bucket.iter().enumerate().skip(1) {
+                    for &(_, j) in &bucket[..x.min(max_bucket)] {
+                        pairs.push((j, i));
+                    }
                 }
             }
-            start = end;
+            // A position is in one bucket per band, so the band's pairs are distinct.
+            pairs.sort_unstable();
+            pairs
+        });
+        for pairs in per_band {
+            all = merge_sorted(all, pairs);
         }
-        pairs
-    });
-    let mut all: Vec<(u32, u32)> = per_band.into_iter().flatten().collect();
-    crate::par::sort_unstable(&mut all);
-    all.dedup();
+    }
     Ok(all)
+}
+
+/// The sorted union, without repeats, of two sorted lists without repeats.
+fn merge_sorted<T: Ord + Copy>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
+    if a.is_empty() {
+        return b;
+    }
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 #[cfg(test)]
@@ -436,6 +570,49 @@ mod tests {
             MinHasher::new(MinHashConfig { seed: 9, shingle: ShingleConfig::words(1), ..MinHashConfig::default() })
                 .unwrap();
         assert!(idx.query(&other.sign("alpha")).is_err());
+    }
+
+    /// The flat index and the batch pairs agree with comparing every pair of bands, also after
+    /// removals that shrink multi-member buckets back to single slots.
+    #[test]
+    fn index_and_pairs_match_brute_force() {
+        let config = MinHashConfig { num_hashes: 32, shingle: ShingleConfig::words(1), ..MinHashConfig::default() };
+        let h = MinHasher::new(config).unwrap();
+        let params = BandingParams::new(16, 2, 32).unwrap();
+        // Texts over a tiny vocabulary, so that many bands collide.
+        let n = 60usize;
+        let texts: Vec<String> = (0..n)
+            .map(|i| (0..4).map(|k| format!("w{}", (i * 7 + k * k * 3) % 9)).collect::<Vec<_>>().join(" "))
+            .collect();
+        let sigs: Vec<MinHashSignature> = texts.iter().map(|t| h.sign(t)).collect();
+        let shares = |a: &MinHashSignature, b: &MinHashSignature| {
+            a.values().chunks(2).zip(b.values().chunks(2)).any(|(x, y)| x == y)
+        };
+        let expected_pairs: Vec<(u32, u32)> = (0..n)
+            .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+            .filter(|&(i, j)| shares(&sigs[i], &sigs[j]))
+            .map(|(i, j)| (i as u32, j as u32))
+            .collect();
+        assert!(expected_pairs.len() > n, "the test needs collisions");
+        assert_eq!(candidate_pairs(&sigs, params, 1000).unwrap(), expected_pairs);
+
+        let mut idx = MinHashIndex::new(params);
+        let items: Vec<(u32, &MinHashSignature)> = sigs.iter().enumerate().map(|(i, s)| (i as u32, s)).collect();
+        idx.insert_batch(&items[..n / 2]).unwrap();
+        for (k, s) in &items[n / 2..] {
+            idx.insert(*k, s).unwrap();
+        }
+        for i in (0..n).step_by(3) {
+            assert!(idx.remove(i as u32, &sigs[i]).unwrap());
+        }
+        assert_eq!(idx.len(), n - n.div_ceil(3));
+        let refs: Vec<&MinHashSignature> = sigs.iter().collect();
+        let batch = idx.query_batch(&refs).unwrap();
+        for (q, s) in sigs.iter().enumerate() {
+            let expected: Vec<u32> = (0..n).filter(|&i| i % 3 != 0 && shares(s, &sigs[i])).map(|i| i as u32).collect();
+            assert_eq!(idx.query(s).unwrap(), expected, "query {q}");
+            assert_eq!(batch[q], expected);
+        }
     }
 
     #[test]

@@ -19,10 +19,15 @@ use crate::simhash::{SimHash, SimHashConfig};
 ///
 /// # fn main() -> reprint::Result<()> {
 /// let hasher = SimHasher::new(SimHashConfig::default())?;
-/// let mut index = SimHashIndex::new(3)?;
-/// index.insert(7, &hasher.sign("officials said the talks in the town would continue on friday morning"))?;
-/// let hits = index.query(&hasher.sign("officials said the talks in the town would continue on friday"))?;
-/// assert_eq!(hits.first().map(|h| h.0), Some(7));
+/// let story = "Officials said on Thursday that the talks between the two delegations in the border \
+///     town of Yevlakh would continue on Friday morning, after a first round ended without agreement \
+///     on the release of prisoners or the reopening of the road.";
+/// let mut index = SimHashIndex::new(8)?;
+/// index.insert(7, &hasher.sign(story))?;
+/// index.insert(8, &hasher.sign("Shares rose in Tokyo on Friday as the yen weakened against the dollar."))?;
+/// // The same story with one word dropped: a few bits apart, found; the other text is not.
+/// let hits = index.query(&hasher.sign(&story.replace("Friday morning", "Friday")))?;
+/// assert_eq!(hits.iter().map(|h| h.0).collect::<Vec<_>>(), [7]);
 /// # Ok(())
 /// # }
 /// ```

@@ -19,10 +19,12 @@
 
 mod filter;
 mod normalize;
+mod sentence;
 mod tokenize;
 
 pub use filter::{ENGLISH_STOPWORDS, Filter, is_english_stopword};
 pub use normalize::Normalizer;
+pub use sentence::{Sentences, sentences};
 pub use tokenize::Tokenizer;
 
 /// A normalizer, a tokenizer and a filter, applied in that order.

@@ -1,0 +1,1391 @@
+//! A persistent, incremental index for news streams.
+//!
+//! An [`Index`] keeps, for every live article, what the pipeline derives from its text (a
+//! MinHash signature per candidate channel, the verification features and a fingerprint of the
+//! normalized text), the LSH band tables over those signatures, and what depends on the whole
+//! live set: word weights ([`Idf`]), sentence counts ([`SentenceCounts`], which mark site
+//! boilerplate) and each article's keywords. Articles are added one at a time or in parallel
+//! bulk, matched against what came before without re-hashing anything, removed by id, expired by
+//! age, and merged across indexes; the index is saved to a versioned, checksummed binary file and
+//! loaded back (see [`FORMAT_VERSION`] for the layout).
+//!
+//! # Groups: the same as one-shot grouping
+//!
+//! Groups are not stored: they are derived whenever they are asked for, so they always equal
+//! what [`Deduplicator::group`] gives over the same live articles with `String` ids
+//! ([`Index::grouping`] returns that very [`Grouping`]). Everything a batch run computes over the
+//! whole batch is kept exact as articles come and go:
+//!
+//! - word weights and sentence counts are updated on every add and removal, and an article
+//!   whose sentences become (or stop being) boilerplate gets its verification features
+//!   recomputed, as a batch run strips them;
+//! - candidate pairs are the same: pairs sharing an LSH band in any channel (a bucket of more
+//!   than `max_bucket` articles links each member to its first `max_bucket` members in id order,
+//!   as a batch run does), pairs sharing keywords (each article's rarest words under the current
+//!   weights, recomputed for exactly the articles whose keywords can have changed), and identical
+//!   normalized texts linked to the first of their kind;
+//! - every pair is verified under the *current* weights, and [`group::cluster`] runs on the same
+//!   links with the same priorities, in id order.
+//!
+//! Because weights move with every article, scores are never stored: to say which group an
+//! article is in, the index follows links at or above the threshold from it, verifying each
+//! candidate pair under the current weights, which finds its whole connected component (all
+//! that decides its group). The cost of an [`add`](Index::add) is therefore that of the new
+//! article's component, not of the index; adds of many articles at once use the batch candidate
+//! search instead.
+//!
+//! The one place where the index does not reproduce a batch run is [`query`](Index::query),
+//! which inserts nothing: its scores use the live set's weights and sentence counts (without the
+//! query's own words and sentences) and its `cluster` is the group of the best match at or above
+//! the threshold, which is the group [`add`](Index::add) would report except when the new
+//! article links to several groups at once.
+//!
+//! # Example
+//!
+//! ```
+//! use reprint::Deduplicator;
+//! use reprint::index::{Article, Index};
+//!
+//! # fn main() -> reprint::Result<()> {
+//! let story = "Armenian forces accused Azerbaijan of breaking a ceasefire brokered by Russia. \
+//!              Azerbaijan dismissed the reports as completely false. Talks on the region's \
+//!              future were held in the town of Yevlakh on Thursday.";
+//! let copy = format!("World News\n\n{story}\n\nShare this article");
+//! let other = "The central bank raised interest rates by half a point on Wednesday, \
+//!              its fourth increase this year, citing persistent inflation.";
+//!
+//! let mut index = Index::new(Deduplicator::new());
+//! assert!(index.add(Article::new("a", story).at(1_695_300_000))?.is_new());
+//! assert!(index.add(Article::new("c", other).at(1_695_300_100))?.is_new());
+//! let joined = index.add(Article::new("b", &copy).at(1_695_303_600))?;
+//! assert_eq!(joined.members(), ["a", "b"]);
+//!
+//! // Save, load, and the groups are the same.
+//! let bytes = index.to_bytes();
+//! let loaded = Index::from_bytes(&bytes)?;
+//! assert_eq!(loaded.grouping(), index.grouping());
+//!
+//! // Articles older than a time leave no trace.
+//! let mut index = loaded;
+//! assert_eq!(index.expire(1_695_300_050), ["a"]);
+//! assert!(index.query(story, 10).matches.iter().all(|m| m.id != "a"));
+//! # Ok(())
+//! # }
+//! ```
+
+mod format;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use rustc_hash::FxHashMap as Map;
+
+pub use format::FORMAT_VERSION;
+
+use crate::dedup::{Analysis, Config, Deduplicator};
+use crate::error::{Error, Result};
+use crate::group::{self, DocFeatures, Evidence, Grouping, Idf, KeywordConfig, Link, SentenceCounts, Stage};
+use crate::lsh::candidate_pairs;
+use crate::minhash::MinHashSignature;
+
+/// Candidate-stage code of the keyword stage (as in a one-shot run: after every channel).
+const KEYWORDS: u8 = u8::MAX - 1;
+/// Candidate-stage code of identical normalized texts.
+const IDENTICAL: u8 = u8::MAX;
+
+/// The stage reported for a pair first proposed by `code`.
+fn stage_of(code: u8, evidence: &Evidence) -> Stage {
+    match code {
+        _ if evidence.exact => Stage::Exact,
+        KEYWORDS => Stage::Keywords,
+        c => Stage::MinHash(c),
+    }
+}
+
+/// An article to add: an id, its text and an optional timestamp (any unit, typically seconds
+/// since the Unix epoch) used by [`Index::expire`].
+///
+/// # Example
+///
+/// ```
+/// use reprint::index::Article;
+///
+/// let a = Article::new("reuters-1", "Oil prices rose on Monday.").at(1_700_000_000);
+/// assert_eq!(a.timestamp, Some(1_700_000_000));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Article<'a> {
+    /// The id, unique in an index.
+    pub id: &'a str,
+    /// The text.
+    pub text: &'a str,
+    /// When the article was published; articles without one never expire.
+    pub timestamp: Option<i64>,
+}
+
+impl<'a> Article<'a> {
+    /// An article without a timestamp.
+    pub fn new(id: &'a str, text: &'a str) -> Article<'a> {
+        Article { id, text, timestamp: None }
+    }
+
+    /// The same article with a timestamp.
+    pub fn at(mut self, timestamp: i64) -> Article<'a> {
+        self.timestamp = Some(timestamp);
+        self
+    }
+}
+
+/// Where an article stands after it was added (or when asked with [`Index::assignment`]): the
+/// group it belongs to, named by its representative.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Assignment {
+    id: String,
+    cluster: String,
+    members: Vec<String>,
+}
+
+impl Assignment {
+    /// The article's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The id of its group's representative (its own id when it is alone or is the
+    /// representative).
+    pub fn cluster(&self) -> &str {
+        &self.cluster
+    }
+
+    /// The ids of its group's members, ascending, itself included.
+    pub fn members(&self) -> &[String] {
+        &self.members
+    }
+
+    /// Whether the article is alone: it started a new group rather than joining one.
+    pub fn is_new(&self) -> bool {
+        self.members.len() <= 1
+    }
+}
+
+/// One indexed article matched by [`Index::query`].
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Match {
+    /// The indexed article's id.
+    pub id: String,
+    /// The verified score (what the grouping threshold applies to).
+    pub score: f64,
+    /// The verification evidence.
+    pub evidence: Evidence,
+}
+
+/// What [`Index::query`] finds for a text.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct QueryResult {
+    /// The best candidates, highest score first (ties by id), whatever their score.
+    pub matches: Vec<Match>,
+    /// The representative of the group of the best match at or above the threshold: the group
+    /// the text would join. `None` if no match reaches the threshold.
+    pub cluster: Option<String>,
+}
+
+/// The grouping of every live article of an [`Index`] at one moment.
+///
+/// Positions in [`grouping`](Self::grouping) are positions in [`ids`](Self::ids), which are
+/// sorted; so for the same live articles it equals `Deduplicator::group` over
+/// `(id, text)` pairs sorted by id.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Snapshot {
+    ids: Vec<String>,
+    grouping: Grouping,
+}
+
+impl Snapshot {
+    /// The ids of the live articles, ascending.
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// The grouping, by position in [`ids`](Self::ids).
+    pub fn grouping(&self) -> &Grouping {
+        &self.grouping
+    }
+
+    /// The representative of the group of `id`, or `None` if `id` is not in the snapshot.
+    pub fn cluster_of(&self, id: &str) -> Option<&str> {
+        let i = self.ids.binary_search_by(|x| x.as_str().cmp(id)).ok()?;
+        let rep = self.grouping.representative_of(i)?;
+        self.ids.get(rep).map(String::as_str)
+    }
+
+    /// The groups as `(representative, members)` ids, members ascending.
+    pub fn groups(&self) -> impl Iterator<Item = (&str, Vec<&str>)> + '_ {
+        let name = |i: usize| self.ids.get(i).map_or("", String::as_str);
+        self.grouping
+            .groups()
+            .iter()
+            .map(move |g| (name(g.representative()), g.members().iter().map(|&i| name(i)).collect()))
+    }
+
+    /// Number of articles.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are no articles.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// One live article.
+#[derive(Clone, Debug)]
+struct Entry {
+    id: String,
+    timestamp: Option<i64>,
+    /// What analysis gave, except that `features` are the verification features under the
+    /// live set's sentence counts (boilerplate sentences stripped).
+    analysis: Analysis,
+    /// The features as analyzed, when stripping changed them.
+    raw: Option<DocFeatures>,
+    /// Which sentences are stripped as boilerplate (empty when none is).
+    stripped: Vec<bool>,
+    /// Its keywords under the current word weights (the keyword stage), and the
+    /// `(df, word)` of the last one when there are `per_doc` of them.
+    keywords: Vec<u32>,
+    tau: Option<(u32, u32)>,
+}
+
+impl Entry {
+    fn new(id: String, timestamp: Option<i64>, analysis: Analysis) -> Entry {
+        Entry { id, timestamp, analysis, raw: None, stripped: Vec::new(), keywords: Vec::new(), tau: None }
+    }
+
+    /// The features as analyzed (what is saved).
+    fn raw(&self) -> &DocFeatures {
+        self.raw.as_ref().unwrap_or(&self.analysis.features)
+    }
+}
+
+/// A verified link between two slots, `a` having the smaller id.
+#[derive(Clone, Copy, Debug)]
+struct Edge {
+    a: u32,
+    b: u32,
+    stage: Stage,
+    evidence: Evidence,
+}
+
+/// Word or sentence -> slots holding it. Removal leaves stale slots behind (callers check the
+/// slot's features when reading); the lists are rebuilt once stale entries outnumber live ones.
+#[derive(Clone, Debug, Default)]
+struct Postings {
+    lists: Map<u32, Vec<u32>>,
+    entries: usize,
+    stale: usize,
+}
+
+impl Postings {
+    fn add(&mut self, slot: u32, keys: impl IntoIterator<Item = u32>) {
+        for k in keys {
+            self.lists.entry(k).or_default().push(slot);
+            self.entries += 1;
+        }
+    }
+
+    /// Records that `n` entries went stale; true when the lists should be rebuilt.
+    fn retire(&mut self, n: usize) -> bool {
+        self.stale += n;
+        self.stale > 4096 && 2 * self.stale > self.entries
+    }
+
+    fn get(&self, key: u32) -> &[u32] {
+        self.lists.get(&key).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A persistent, incremental index of articles: add, query, remove, expire, merge, save, load.
+///
+/// See the [module documentation](self) for how groups stay equal to one-shot grouping, and
+/// [`FORMAT_VERSION`] for the file format.
+///
+/// # Example
+///
+/// ```
+/// use reprint::Deduplicator;
+/// use reprint::index::{Article, Index};
+///
+/// # fn main() -> reprint::Result<()> {
+/// let mut index = Index::new(Deduplicator::new());
+/// let text = "Shares in the bank rose sharply after quarterly results beat forecasts. \
+///             Analysts had expected a loss after a year of rising costs.";
+/// index.add_batch(&[Article::new("x", text), Article::new("y", "Heavy rain closed roads in the north.")])?;
+/// let found = index.query(text, 5);
+/// assert_eq!(found.matches[0].id, "x");
+/// assert_eq!(found.cluster.as_deref(), Some("x"));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Index {
+    dedup: Deduplicator,
+    /// Articles by slot; freed slots are `None` and listed in `free`.
+    slots: Vec<Option<Entry>>,
+    free: Vec<u32>,
+    by_id: HashMap<String, u32>,
+    /// `tables[channel][band]`: band key -> slots, sorted by id.
+    tables: Vec<Vec<Map<u64, Vec<u32>>>>,
+    /// Fingerprint of the normalized text -> slots, sorted by id.
+    prints: Map<u64, Vec<u32>>,
+    by_time: BTreeSet<(i64, u32)>,
+    /// Sentence counts over the analyzed features of the live set (boilerplate detection).
+    sentences: SentenceCounts,
+    /// Sentence key -> slots whose analyzed features hold it.
+    sentence_postings: Postings,
+    /// Word weights over the verification features of the live set.
+    idf: Idf,
+    /// Word -> slots whose verification features hold it, for the keyword stage.
+    word_postings: Postings,
+    /// Word -> slots that have it among their keywords (exact).
+    keyword_postings: Map<u32, Vec<u32>>,
+}
+
+/// What a change touched: words whose document frequency changed, and articles whose
+/// verification features changed (or are new).
+#[derive(Debug, Default)]
+struct Touched {
+    words: Vec<u32>,
+    docs: Vec<u32>,
+}
+
+impl fmt::Debug for Index {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Index")
+            .field("len", &self.len())
+            .field("time_range", &self.time_range())
+            .field("config", self.dedup.config())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Index {
+    fn default() -> Index {
+        Index::new(Deduplicator::new())
+    }
+}
+
+/// The id of a live slot ("" for a free one, which never happens in a table).
+fn id_of(slots: &[Option<Entry>], slot: u32) -> &str {
+    slots.get(slot as usize).and_then(Option::as_ref).map_or("", |e| e.id.as_str())
+}
+
+/// Removes `slot` from the keyword postings of `words`.
+fn unpost(postings: &mut Map<u32, Vec<u32>>, slot: u32, words: &[u32]) {
+    for w in words {
+        if let Some(list) = postings.get_mut(w) {
+            list.retain(|&s| s != slot);
+            if list.is_empty() {
+                postings.remove(w);
+            }
+        }
+    }
+}
+
+fn find(parent: &mut [usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    x
+}
+
+/// Distinct sentence keys of `f`.
+fn sentence_keys(f: &DocFeatures) -> Vec<u32> {
+    let mut keys = f.sentence_keys().to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+impl Index {
+    /// An empty index that analyzes and groups with `dedup`.
+    pub fn new(dedup: Deduplicator) -> Index {
+        let tables = dedup.stages().iter().map(|(_, b)| vec![Map::default(); b.bands() as usize]).collect();
+        let idf = Idf::new(std::iter::empty(), dedup.config().idf_prior);
+        Index {
+            dedup,
+            slots: Vec::new(),
+            free: Vec::new(),
+            by_id: HashMap::new(),
+            tables,
+            prints: Map::default(),
+            by_time: BTreeSet::new(),
+            sentences: SentenceCounts::default(),
+            sentence_postings: Postings::default(),
+            idf,
+            word_postings: Postings::default(),
+            keyword_postings: Map::default(),
+        }
+    }
+
+    /// The deduplicator that analyzes and groups.
+    pub fn deduplicator(&self) -> &Deduplicator {
+        &self.dedup
+    }
+
+    /// The configuration (saved with the index).
+    pub fn config(&self) -> &Config {
+        self.dedup.config()
+    }
+
+    /// Number of live articles.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether the index holds no article.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// Whether an article with this id is live.
+    pub fn contains(&self, id: &str) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    /// The ids of the live articles, ascending.
+    pub fn ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.by_id.keys().map(String::as_str).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// The timestamp of `id`, or `None` if it has none or is not in the index.
+    pub fn timestamp(&self, id: &str) -> Option<i64> {
+        self.entry_by_id(id).and_then(|e| e.timestamp)
+    }
+
+    /// What the pipeline derived from the text of `id`, with the verification features it has
+    /// in the live set (sentences that are boilerplate across the live set stripped, as a
+    /// one-shot run over the same articles strips them).
+    pub fn analysis(&self, id: &str) -> Option<&Analysis> {
+        self.entry_by_id(id).map(|e| &e.analysis)
+    }
+
+    /// The oldest and newest timestamps of live articles, if any has one.
+    pub fn time_range(&self) -> Option<(i64, i64)> {
+        Some((self.by_time.first()?.0, self.by_time.last()?.0))
+    }
+
+    /// Approximate heap bytes held: stored analyses, ids, band tables and postings.
+    pub fn heap_bytes(&self) -> usize {
+        let entries: usize = self
+            .live()
+            .map(|(_, e)| {
+                let sigs: usize = e.analysis.signatures.iter().map(|s| s.values().len() * 4 + 48).sum();
+                let raw = e.raw.as_ref().map_or(0, DocFeatures::heap_bytes);
+                e.id.capacity() * 2 + sigs + e.analysis.features.heap_bytes() + raw + 128
+            })
+            .sum();
+        let lists = |m: &Map<u32, Vec<u32>>| m.capacity() * 40 + m.values().map(|v| v.capacity() * 4).sum::<usize>();
+        let tables: usize = self
+            .tables
+            .iter()
+            .flatten()
+            .map(|t| t.capacity() * 40 + t.values().map(|v| v.capacity() * 4).sum::<usize>())
+            .sum();
+        entries
+            + tables
+            + lists(&self.word_postings.lists)
+            + lists(&self.sentence_postings.lists)
+            + self.slots.capacity() * std::mem::size_of::<Option<Entry>>()
+    }
+
+    fn entry(&self, slot: u32) -> Option<&Entry> {
+        self.slots.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    fn entry_by_id(&self, id: &str) -> Option<&Entry> {
+        self.by_id.get(id).and_then(|&s| self.entry(s))
+    }
+
+    fn id(&self, slot: u32) -> &str {
+        id_of(&self.slots, slot)
+    }
+
+    /// Live `(slot, entry)` pairs, in slot order.
+    fn live(&self) -> impl Iterator<Item = (u32, &Entry)> + '_ {
+        self.slots.iter().enumerate().filter_map(|(s, e)| e.as_ref().map(|e| (s as u32, e)))
+    }
+
+    /// Adds one article and says which group it is in now.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) if the id is already in the index (remove
+    /// it first to replace it) or the index already holds 2^32 - 2 articles; the index is then
+    /// unchanged.
+    pub fn add(&mut self, article: Article<'_>) -> Result<Assignment> {
+        self.add_batch(std::slice::from_ref(&article))?
+            .pop()
+            .ok_or_else(|| Error::input("no assignment for the added article"))
+    }
+
+    /// Adds many articles, analyzing them in parallel (with the `parallel` feature), and says
+    /// for each, in input order, which group it is in once all are added.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) if an id is given twice or is already in
+    /// the index, or the index would hold more than 2^32 - 2 articles; nothing is added then.
+    pub fn add_batch(&mut self, articles: &[Article<'_>]) -> Result<Vec<Assignment>> {
+        let mut seen: HashSet<&str> = HashSet::with_capacity(articles.len());
+        for a in articles {
+            if self.by_id.contains_key(a.id) {
+                return Err(Error::input(format!(
+                    "id {:?} is already in the index; remove it first to replace it",
+                    a.id
+                )));
+            }
+            if !seen.insert(a.id) {
+                return Err(Error::input(format!("id {:?} is given twice", a.id)));
+            }
+        }
+        self.check_room(articles.len())?;
+        let texts: Vec<&str> = articles.iter().map(|a| a.text).collect();
+        let analyses = self.dedup.analyze_batch(&texts);
+        let entries = articles
+            .iter()
+            .zip(analyses)
+            .map(|(a, analysis)| Entry::new(a.id.to_string(), a.timestamp, analysis))
+            .collect();
+        let added = self.insert(entries);
+        Ok(self.assign(&added))
+    }
+
+    fn check_room(&self, more: usize) -> Result<()> {
+        let live = self.len().saturating_add(more);
+        if live >= u32::MAX as usize
+            || (self.free.len() < more && self.slots.len().saturating_add(more) >= u32::MAX as usize)
+        {
+            return Err(Error::input("an index holds at most 2^32 - 2 articles"));
+        }
+        Ok(())
+    }
+
+    /// Stores entries whose ids are not in the index (room checked by the caller), then brings
+    /// the verification features of every article whose sentence counts changed up to date.
+    fn insert(&mut self, entries: Vec<Entry>) -> Vec<u32> {
+        let mut added = Vec::with_capacity(entries.len());
+        for band in self.tables.iter_mut().flatten() {
+            band.reserve(entries.len());
+        }
+        for entry in entries {
+            let slot = match self.free.pop() {
+                Some(s) => s,
+                None => {
+                    self.slots.push(None);
+                    (self.slots.len() - 1) as u32
+                }
+            };
+            let Index { dedup, slots, tables, prints, by_time, by_id, sentences, sentence_postings, .. } = self;
+            let mut keys = Vec::new();
+            for ((_, banding), (table, sig)) in
+                dedup.stages().iter().zip(tables.iter_mut().zip(&entry.analysis.signatures))
+            {
+                if sig.is_empty() {
+                    continue;
+                }
+                banding.band_keys(sig, &mut keys);
+                for (band, &key) in table.iter_mut().zip(&keys) {
+                    let bucket = band.entry(key).or_default();
+                    let at = bucket.partition_point(|&s| id_of(slots, s) < entry.id.as_str());
+                    bucket.insert(at, slot);
+                }
+            }
+            if let Some(fp) = entry.analysis.fingerprint {
+                let class = prints.entry(fp).or_default();
+                let at = class.partition_point(|&s| id_of(slots, s) < entry.id.as_str());
+                class.insert(at, slot);
+            }
+            if let Some(t) = entry.timestamp {
+                by_time.insert((t, slot));
+            }
+            sentences.add(entry.raw());
+            sentence_postings.add(slot, sentence_keys(entry.raw()));
+            by_id.insert(entry.id.clone(), slot);
+            if let Some(s) = slots.get_mut(slot as usize) {
+                *s = Some(entry);
+            }
+            added.push(slot);
+        }
+        // New articles enter the word weights with their verification features; articles
+        // sharing a sentence with them may have gained or lost boilerplate.
+        let mut fresh = vec![false; self.slots.len()];
+        for &s in &added {
+            fresh[s as usize] = true;
+        }
+        let affected = if added.len() < self.len() { self.sharing_sentences(&added, &fresh) } else { Vec::new() };
+        let mut touched = Touched::default();
+        self.restrip(&added, true, &mut touched);
+        self.restrip(&affected, false, &mut touched);
+        self.refresh_keywords(touched);
+        added
+    }
+
+    /// Live slots, other than those marked in `skip`, that share a sentence with one of `slots`.
+    fn sharing_sentences(&self, slots: &[u32], skip: &[bool]) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for &s in slots {
+            let Some(e) = self.entry(s) else { continue };
+            for k in sentence_keys(e.raw()) {
+                out.extend(self.sentence_postings.get(k).iter().filter(|&&o| {
+                    !skip.get(o as usize).copied().unwrap_or(false)
+                        && self.entry(o).is_some_and(|x| x.raw().sentence_keys().contains(&k))
+                }));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Recomputes the verification features of `slots` under the current sentence counts and
+    /// updates the word weights and keyword postings (`fresh`: the slots are not counted yet).
+    /// Features are rebuilt only for articles whose boilerplate sentences changed.
+    fn restrip(&mut self, slots: &[u32], fresh: bool, touched: &mut Touched) {
+        let masks: Vec<Option<Vec<bool>>> = crate::par::map(slots, |&s| {
+            let e = self.entry(s)?;
+            let mask = self.sentences.boilerplate(e.raw());
+            let mask = if mask.iter().any(|&b| b) { mask } else { Vec::new() };
+            (fresh || mask != e.stripped).then_some(mask)
+        });
+        let keywords = self.config().keywords.is_some();
+        let mut rebuild = false;
+        for (&slot, mask) in slots.iter().zip(masks) {
+            let Some(mask) = mask else { continue };
+            let Index { slots: entries, idf, word_postings, .. } = self;
+            let Some(Some(e)) = entries.get_mut(slot as usize) else { continue };
+            if !fresh {
+                idf.remove(&e.analysis.features);
+                if keywords {
+                    rebuild |= word_postings.retire(e.analysis.features.bag().len());
+                    touched.words.extend_from_slice(e.analysis.features.bag());
+                }
+            }
+            if mask.is_empty() {
+                if let Some(raw) = e.raw.take() {
+                    e.analysis.features = raw;
+                }
+            } else {
+                // As `SentenceCounts::strip` does.
+                let features = e.raw().without_sentences(|k| mask.get(k).copied().unwrap_or(false));
+                let raw = std::mem::replace(&mut e.analysis.features, features);
+                if e.raw.is_none() {
+                    e.raw = Some(raw);
+                }
+            }
+            e.stripped = mask;
+            idf.add(&e.analysis.features);
+            if keywords {
+                word_postings.add(slot, e.analysis.features.bag().iter().copied());
+                touched.words.extend_from_slice(e.analysis.features.bag());
+                touched.docs.push(slot);
+            }
+        }
+        if rebuild {
+            self.rebuild_postings();
+        }
+    }
+
+    /// Brings the keywords of every article up to date after the document frequencies of
+    /// `touched.words` changed and the features of `touched.docs` changed.
+    ///
+    /// An article's keywords are its `per_doc` eligible words of lowest `(df, word)`. They can
+    /// change only if its features changed, if the frequency of one of its keywords changed (it
+    /// may drop out, or eligibility ends), or if one of its other words changed frequency and is
+    /// now eligible with a key below its last keyword's (`tau`; any eligible word when it has
+    /// fewer than `per_doc`). Those articles are found through the keyword and word postings
+    /// and recomputed; every other article's keywords are unchanged.
+    fn refresh_keywords(&mut self, mut touched: Touched) {
+        let Some(kw) = self.config().keywords else { return };
+        touched.words.sort_unstable();
+        touched.words.dedup();
+        let mut recompute = touched.docs;
+        recompute.sort_unstable();
+        recompute.dedup();
+        // When every article is recomputed anyway (a load, a first bulk add), nothing to find.
+        let everything = recompute.len() >= self.len();
+        for &w in touched.words.iter().filter(|_| !everything) {
+            if let Some(list) = self.keyword_postings.get(&w) {
+                recompute.extend_from_slice(list);
+            }
+            let df = self.idf.df(w);
+            if !kw.eligible(df, w) {
+                continue;
+            }
+            recompute.extend(self.word_postings.get(w).iter().filter(|&&s| {
+                self.entry(s).is_some_and(|e| {
+                    e.analysis.features.bag().binary_search(&w).is_ok()
+                        && e.tau.is_none_or(|tau| (df, w) < tau)
+                        && !e.keywords.contains(&w)
+                })
+            }));
+        }
+        recompute.sort_unstable();
+        recompute.dedup();
+        // Keywords and `tau` per article.
+        type Keywords = (Vec<u32>, Option<(u32, u32)>);
+        let fresh: Vec<Option<Keywords>> = crate::par::map(&recompute, |&s| {
+            let e = self.entry(s)?;
+            let words = kw.keywords(&e.analysis.features, &self.idf);
+            let tau = match words.last() {
+                Some(&last) if words.len() >= kw.per_doc as usize => Some((self.idf.df(last), last)),
+                _ => None,
+            };
+            Some((words, tau))
+        });
+        for (&slot, new) in recompute.iter().zip(fresh) {
+            let Some((words, tau)) = new else { continue };
+            let Index { slots, keyword_postings, .. } = self;
+            let Some(Some(e)) = slots.get_mut(slot as usize) else { continue };
+            e.tau = tau;
+            if e.keywords == words {
+                continue;
+            }
+            unpost(keyword_postings, slot, &e.keywords);
+            for &w in &words {
+                keyword_postings.entry(w).or_default().push(slot);
+            }
+            e.keywords = words;
+        }
+    }
+
+    /// Rebuilds both postings from the live articles, dropping stale slots.
+    fn rebuild_postings(&mut self) {
+        let mut words = Postings::default();
+        let mut sentences = Postings::default();
+        let keywords = self.config().keywords.is_some();
+        for (slot, e) in self.live() {
+            if keywords {
+                words.add(slot, e.analysis.features.bag().iter().copied());
+            }
+            sentences.add(slot, sentence_keys(e.raw()));
+        }
+        self.word_postings = words;
+        self.sentence_postings = sentences;
+    }
+
+    /// Removes the article with this id. Returns whether it was in the index.
+    pub fn remove(&mut self, id: &str) -> bool {
+        match self.by_id.get(id) {
+            Some(&slot) => self.remove_slots(&[slot]).len() == 1,
+            None => false,
+        }
+    }
+
+    /// Removes every article whose timestamp is before `before` (articles without a timestamp
+    /// stay). Returns the removed ids, ascending.
+    pub fn expire(&mut self, before: i64) -> Vec<String> {
+        let old: Vec<u32> = self.by_time.range(..(before, 0)).map(|&(_, s)| s).collect();
+        let mut ids: Vec<String> = self.remove_slots(&old).into_iter().map(|e| e.id).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Removes live slots, then brings the verification features of the articles that shared a
+    /// sentence with them up to date.
+    fn remove_slots(&mut self, remove: &[u32]) -> Vec<Entry> {
+        let mut gone = vec![false; self.slots.len()];
+        for &s in remove {
+            if let Some(g) = gone.get_mut(s as usize) {
+                *g = self.slots[s as usize].is_some();
+            }
+        }
+        let affected = self.sharing_sentences(remove, &gone);
+        let mut touched = Touched::default();
+        let mut removed = Vec::with_capacity(remove.len());
+        let mut rebuild = false;
+        for &slot in remove {
+            let Some(entry) = self.slots.get_mut(slot as usize).and_then(Option::take) else { continue };
+            let Index { dedup, slots, tables, prints, by_time, by_id, idf, free, sentences, .. } = self;
+            // The removed slot compares as its id, so buckets stay searchable.
+            let key_of = |s: u32| if s == slot { entry.id.as_str() } else { id_of(slots, s) };
+            let mut keys = Vec::new();
+            for ((_, banding), (table, sig)) in
+                dedup.stages().iter().zip(tables.iter_mut().zip(&entry.analysis.signatures))
+            {
+                if sig.is_empty() {
+                    continue;
+                }
+                banding.band_keys(sig, &mut keys);
+                for (band, key) in table.iter_mut().zip(&keys) {
+                    if let Some(bucket) = band.get_mut(key) {
+                        if let Ok(at) = bucket.binary_search_by(|&s| key_of(s).cmp(entry.id.as_str())) {
+                            bucket.remove(at);
+                        }
+                        if bucket.is_empty() {
+                            band.remove(key);
+                        }
+                    }
+                }
+            }
+            if let Some(fp) = entry.analysis.fingerprint {
+                if let Some(class) = prints.get_mut(&fp) {
+                    if let Ok(at) = class.binary_search_by(|&s| key_of(s).cmp(entry.id.as_str())) {
+                        class.remove(at);
+                    }
+                    if class.is_empty() {
+                        prints.remove(&fp);
+                    }
+                }
+            }
+            if let Some(t) = entry.timestamp {
+                by_time.remove(&(t, slot));
+            }
+            idf.remove(&entry.analysis.features);
+            sentences.remove(entry.raw());
+            unpost(&mut self.keyword_postings, slot, &entry.keywords);
+            touched.words.extend_from_slice(entry.analysis.features.bag());
+            by_id.remove(&entry.id);
+            free.push(slot);
+            rebuild |= self.sentence_postings.retire(entry.raw().sentence_keys().len());
+            rebuild |= self.word_postings.retire(entry.analysis.features.bag().len());
+            removed.push(entry);
+        }
+        if rebuild {
+            self.rebuild_postings();
+        }
+        self.restrip(&affected, false, &mut touched);
+        self.refresh_keywords(touched);
+        removed
+    }
+
+    /// Adds every article of `other`, without re-analyzing them. Returns how many were added.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Incompatible`](crate::ErrorKind::Incompatible) if the two indexes were
+    /// built with different configurations; [`ErrorKind::Input`](crate::ErrorKind::Input) if
+    /// they share an id or the result would be too large. Nothing is added then.
+    pub fn merge(&mut self, other: &Index) -> Result<usize> {
+        if let Some(diff) = format::config_difference(self.config(), other.config()) {
+            return Err(Error::incompatible(format!("cannot merge indexes built with {diff}")));
+        }
+        let mut ids: Vec<&str> = other.by_id.keys().map(String::as_str).collect();
+        ids.sort_unstable();
+        if let Some(dup) = ids.iter().find(|id| self.by_id.contains_key(**id)) {
+            return Err(Error::input(format!("both indexes hold id {dup:?}; remove it from one of them first")));
+        }
+        self.check_room(ids.len())?;
+        let entries: Vec<Entry> = ids
+            .iter()
+            .filter_map(|id| other.entry_by_id(id))
+            .map(|e| {
+                let mut analysis = e.analysis.clone();
+                analysis.features = e.raw().clone();
+                Entry::new(e.id.clone(), e.timestamp, analysis)
+            })
+            .collect();
+        Ok(self.insert(entries).len())
+    }
+
+    /// Where the article `id` stands now: its group and representative.
+    pub fn assignment(&self, id: &str) -> Option<Assignment> {
+        let slot = *self.by_id.get(id)?;
+        self.assign(&[slot]).pop()
+    }
+
+    /// The grouping of every live article, equal to `Deduplicator::group` over the same
+    /// articles with their ids (see the [module documentation](self)).
+    pub fn grouping(&self) -> Snapshot {
+        let (order, edges) = self.discover_all();
+        let mut position = vec![0usize; self.slots.len()];
+        for (p, &s) in order.iter().enumerate() {
+            position[s as usize] = p;
+        }
+        let reps = self.cluster(&order, &edges);
+        let mut labels: Vec<usize> = (0..order.len()).collect();
+        for (&slot, &rep) in &reps {
+            labels[position[slot as usize]] = position[rep as usize];
+        }
+        let links: Vec<Link> = edges
+            .iter()
+            .map(|e| Link {
+                a: position[e.a as usize],
+                b: position[e.b as usize],
+                stage: e.stage,
+                evidence: e.evidence,
+            })
+            .collect();
+        let ids = order.iter().map(|&s| self.id(s).to_string()).collect();
+        Snapshot { ids, grouping: Grouping::new(&labels, links) }
+    }
+
+    /// The best `limit` indexed candidates for `text`, verified, without adding it.
+    ///
+    /// Candidates are found as for an added article: indexed articles sharing an LSH band with
+    /// `text` in any channel (from a bucket of more than `max_bucket` articles, its first
+    /// `max_bucket` by id), sharing rare words with it (the keyword stage), or with an identical
+    /// normalized text. Scores use the live set's word weights and sentence counts; see the
+    /// [module documentation](self) for how this differs from adding.
+    pub fn query(&self, text: &str, limit: usize) -> QueryResult {
+        let mut analysis = self.dedup.analyze(text);
+        if let Some(f) = self.sentences.strip(&analysis.features) {
+            analysis.features = f;
+        }
+        let max = self.config().max_bucket.max(2);
+        let mut found: Vec<(u32, u8)> = Vec::new();
+        let mut keys = Vec::new();
+        for ((_, banding), (table, sig)) in self.dedup.stages().iter().zip(self.tables.iter().zip(&analysis.signatures))
+        {
+            if sig.is_empty() {
+                continue;
+            }
+            banding.band_keys(sig, &mut keys);
+            for (band, key) in table.iter().zip(&keys) {
+                if let Some(bucket) = band.get(key) {
+                    found.extend(bucket[..bucket.len().min(max)].iter().map(|&s| (s, 0)));
+                }
+            }
+        }
+        if let Some(kw) = &self.config().keywords {
+            self.keyword_candidates(kw, &analysis.features, None, &mut found);
+        }
+        if let Some(class) = analysis.fingerprint.and_then(|fp| self.prints.get(&fp)) {
+            found.extend(class.iter().map(|&s| (s, IDENTICAL)));
+        }
+        let mut candidates: Vec<u32> = found.into_iter().map(|(s, _)| s).collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut matches: Vec<Match> = crate::par::map(&candidates, |&s| {
+            let e = self.entry(s)?;
+            let evidence = self.dedup.verify(&e.analysis, &analysis, &self.idf);
+            Some(Match { id: e.id.clone(), score: evidence.score, evidence })
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        matches.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.id.cmp(&y.id)));
+        let threshold = self.config().threshold;
+        let cluster =
+            matches.first().filter(|m| m.score >= threshold).and_then(|m| self.assignment(&m.id)).map(|a| a.cluster);
+        matches.truncate(limit);
+        QueryResult { matches, cluster }
+    }
+
+    /// The assignments of `seeds`, in order.
+    fn assign(&self, seeds: &[u32]) -> Vec<Assignment> {
+        // Following links from a few seeds is cheaper than a batch run; from many, the batch
+        // candidate search (which finds the same pairs) is.
+        let (reached, edges) =
+            if seeds.len().saturating_mul(8) >= self.len() { self.discover_all() } else { self.discover(seeds) };
+        let reps = self.cluster(&reached, &edges);
+        let mut groups: Map<u32, Vec<&str>> = Map::default();
+        for (&slot, &rep) in &reps {
+            groups.entry(rep).or_default().push(self.id(slot));
+        }
+        seeds
+            .iter()
+            .map(|&s| {
+                let rep = reps.get(&s).copied().unwrap_or(s);
+                let mut members: Vec<String> = groups
+                    .get(&rep)
+                    .map_or_else(|| vec![self.id(s).to_string()], |m| m.iter().map(|x| x.to_string()).collect());
+                members.sort_unstable();
+                Assignment { id: self.id(s).to_string(), cluster: self.id(rep).to_string(), members }
+            })
+            .collect()
+    }
+
+    /// Groups `reached` (whole connected components through `edges`) as a one-shot run does:
+    /// the representative of each.
+    fn cluster(&self, reached: &[u32], edges: &[Edge]) -> Map<u32, u32> {
+        let local: Map<u32, usize> = reached.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+        let mut parent: Vec<usize> = (0..reached.len()).collect();
+        for e in edges {
+            if let (Some(&a), Some(&b)) = (local.get(&e.a), local.get(&e.b)) {
+                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+        let mut components: Map<usize, (Vec<u32>, Vec<Edge>)> = Map::default();
+        for (i, &s) in reached.iter().enumerate() {
+            let root = find(&mut parent, i);
+            components.entry(root).or_default().0.push(s);
+        }
+        for e in edges {
+            if let Some(&a) = local.get(&e.a) {
+                let root = find(&mut parent, a);
+                components.entry(root).or_default().1.push(*e);
+            }
+        }
+        let mut reps: Map<u32, u32> = Map::with_capacity_and_hasher(reached.len(), Default::default());
+        for (mut members, links) in components.into_values() {
+            if members.len() == 1 {
+                reps.insert(members[0], members[0]);
+                continue;
+            }
+            // Positions in id order, as in a one-shot run.
+            members.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
+            let position: Map<u32, usize> = members.iter().enumerate().map(|(p, &s)| (s, p)).collect();
+            let weighted: Vec<(usize, usize, f64)> = links
+                .iter()
+                .filter_map(|e| Some((*position.get(&e.a)?, *position.get(&e.b)?, e.evidence.score)))
+                .collect();
+            let priority: Vec<u64> =
+                members.iter().map(|&s| self.entry(s).map_or(0, |e| e.analysis.features.len() as u64)).collect();
+            let labels = group::cluster(members.len(), &weighted, &priority);
+            for (&s, &label) in members.iter().zip(&labels) {
+                reps.insert(s, members.get(label).copied().unwrap_or(s));
+            }
+        }
+        reps
+    }
+
+    /// Every live article in id order and the links at or above the threshold among them,
+    /// found as a one-shot run (`Deduplicator::score`) finds them: batch candidate search over
+    /// the articles in id order, then verification in parallel.
+    fn discover_all(&self) -> (Vec<u32>, Vec<Edge>) {
+        let mut order: Vec<u32> = self.live().map(|(s, _)| s).collect();
+        order.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
+        let analyses: Vec<&Analysis> = order.iter().filter_map(|&s| self.entry(s).map(|e| &e.analysis)).collect();
+        let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
+        for (c, (_, banding)) in self.dedup.stages().iter().enumerate() {
+            let sigs: Vec<&MinHashSignature> = analyses.iter().filter_map(|a| a.signatures.get(c)).collect();
+            // Signatures all come from this index's hashers, so they fit the banding.
+            let pairs = candidate_pairs(&sigs, *banding, self.config().max_bucket).unwrap_or_default();
+            candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
+        }
+        if let Some(kw) = &self.config().keywords {
+            let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
+            candidates.extend(kw.candidate_pairs(&docs, &self.idf).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
+        }
+        let mut by_print: Vec<(u64, u32)> =
+            analyses.iter().enumerate().filter_map(|(i, a)| a.fingerprint.map(|f| (f, i as u32))).collect();
+        by_print.sort_unstable();
+        for run in by_print.chunk_by(|x, y| x.0 == y.0) {
+            for &(_, j) in &run[1..] {
+                candidates.push((run[0].1.min(j), run[0].1.max(j), IDENTICAL));
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup_by_key(|x| (x.0, x.1));
+        let threshold = self.config().threshold;
+        let edges: Vec<Option<Edge>> = crate::par::map(&candidates, |&(a, b, c)| {
+            let (a, b) = (*order.get(a as usize)?, *order.get(b as usize)?);
+            let evidence = self.dedup.verify(&self.entry(a)?.analysis, &self.entry(b)?.analysis, &self.idf);
+            (evidence.score >= threshold).then(|| Edge { a, b, stage: stage_of(c, &evidence), evidence })
+        });
+        (order, edges.into_iter().flatten().collect())
+    }
+
+    /// Every article reachable from `seeds` through links at or above the threshold, and those
+    /// links. Each candidate pair is verified once, in parallel within each round.
+    fn discover(&self, seeds: &[u32]) -> (Vec<u32>, Vec<Edge>) {
+        const UNSEEN: u8 = 0;
+        const FRONTIER: u8 = 1;
+        const EXPANDED: u8 = 2;
+        let threshold = self.config().threshold;
+        let mut mark = vec![UNSEEN; self.slots.len()];
+        let mut frontier: Vec<u32> = Vec::with_capacity(seeds.len());
+        for &s in seeds {
+            if self.entry(s).is_some() && mark[s as usize] == UNSEEN {
+                mark[s as usize] = FRONTIER;
+                frontier.push(s);
+            }
+        }
+        let mut reached = frontier.clone();
+        let mut edges = Vec::new();
+        while !frontier.is_empty() {
+            let marks = &mark;
+            let pairs: Vec<Vec<(u32, u32, u8)>> = crate::par::map_with(
+                &frontier,
+                || (Vec::new(), Vec::new()),
+                |(keys, found), &u| {
+                    self.candidates(u, keys, found);
+                    found
+                        .iter()
+                        .filter(|&&(v, _)| match marks[v as usize] {
+                            UNSEEN => true,
+                            FRONTIER => u < v,
+                            _ => false,
+                        })
+                        .map(|&(v, c)| (u, v, c))
+                        .collect()
+                },
+            );
+            let pairs: Vec<(u32, u32, u8)> = pairs.into_iter().flatten().collect();
+            let verified: Vec<Option<Edge>> = crate::par::map(&pairs, |&(u, v, c)| {
+                let (a, b) = if self.id(u) < self.id(v) { (u, v) } else { (v, u) };
+                let evidence = self.dedup.verify(&self.entry(a)?.analysis, &self.entry(b)?.analysis, &self.idf);
+                (evidence.score >= threshold).then(|| Edge { a, b, stage: stage_of(c, &evidence), evidence })
+            });
+            for &u in &frontier {
+                mark[u as usize] = EXPANDED;
+            }
+            frontier.clear();
+            for edge in verified.into_iter().flatten() {
+                for s in [edge.a, edge.b] {
+                    if mark[s as usize] == UNSEEN {
+                        mark[s as usize] = FRONTIER;
+                        frontier.push(s);
+                        reached.push(s);
+                    }
+                }
+                edges.push(edge);
+            }
+        }
+        (reached, edges)
+    }
+
+    /// The candidates of `slot` with the first stage proposing each, sorted by slot: exactly
+    /// the pairs with `slot` that a one-shot run over the live articles proposes.
+    fn candidates(&self, slot: u32, keys: &mut Vec<u64>, out: &mut Vec<(u32, u8)>) {
+        out.clear();
+        let Some(entry) = self.entry(slot) else { return };
+        let id = entry.id.as_str();
+        let max = self.config().max_bucket.max(2);
+        let stages = self.dedup.stages().iter().zip(self.tables.iter().zip(&entry.analysis.signatures));
+        for (c, ((_, banding), (table, sig))) in stages.enumerate() {
+            if sig.is_empty() {
+                continue;
+            }
+            banding.band_keys(sig, keys);
+            for (band, key) in table.iter().zip(keys.iter()) {
+                let Some(bucket) = band.get(key) else { continue };
+                // A one-shot run links each bucket member to the bucket's first `max` members.
+                let rank = bucket.partition_point(|&s| self.id(s) < id);
+                let linked = if rank < max { &bucket[..] } else { &bucket[..max] };
+                out.extend(linked.iter().filter(|&&s| s != slot).map(|&s| (s, c as u8)));
+            }
+        }
+        if let Some(kw) = &self.config().keywords {
+            self.keyword_candidates(kw, &entry.analysis.features, Some(slot), out);
+        }
+        if let Some(class) = entry.analysis.fingerprint.and_then(|fp| self.prints.get(&fp)) {
+            // Identical texts are linked to the first of their kind.
+            match class.first() {
+                Some(&first) if first == slot => out.extend(class[1..].iter().map(|&s| (s, IDENTICAL))),
+                Some(&first) => out.push((first, IDENTICAL)),
+                None => {}
+            }
+        }
+        out.sort_unstable();
+        out.dedup_by_key(|x| x.0);
+    }
+
+    /// The live articles (other than `own`) that the keyword stage pairs with a document of
+    /// these features: the keywords of one (its rarest words under the current weights) occur
+    /// in the other at least `min_shared` times, in either direction.
+    fn keyword_candidates(
+        &self,
+        kw: &KeywordConfig,
+        features: &DocFeatures,
+        own: Option<u32>,
+        out: &mut Vec<(u32, u8)>,
+    ) {
+        let min = kw.min_shared;
+        // Ours in theirs: the articles holding each of our keywords.
+        let mut ours: Map<u32, u32> = Map::default();
+        let mut posting: Vec<u32> = Vec::new();
+        for w in kw.keywords(features, &self.idf) {
+            posting.clear();
+            posting.extend(self.word_postings.get(w).iter().filter(|&&s| {
+                Some(s) != own && self.entry(s).is_some_and(|e| e.analysis.features.bag().binary_search(&w).is_ok())
+            }));
+            posting.sort_unstable();
+            posting.dedup();
+            for &s in &posting {
+                *ours.entry(s).or_default() += 1;
+            }
+        }
+        // Theirs in ours: the articles having each of our words among their keywords.
+        let mut theirs: Map<u32, u32> = Map::default();
+        for w in features.bag() {
+            for &s in self.keyword_postings.get(w).map_or(&[][..], Vec::as_slice) {
+                if Some(s) != own {
+                    *theirs.entry(s).or_default() += 1;
+                }
+            }
+        }
+        let linked = |m: &Map<u32, u32>| m.iter().filter(|&(_, &c)| c >= min).map(|(&s, _)| s).collect::<Vec<_>>();
+        out.extend(linked(&ours).into_iter().chain(linked(&theirs)).map(|s| (s, KEYWORDS)));
+    }
+
+    /// Writes the index in the binary format of [`FORMAT_VERSION`] to `w`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) if writing fails.
+    pub fn write_to<W: std::io::Write>(&self, mut w: W) -> Result<()> {
+        w.write_all(&self.to_bytes())?;
+        w.flush()?;
+        Ok(())
+    }
+
+    /// The index in the binary format of [`FORMAT_VERSION`].
+    pub fn to_bytes(&self) -> Vec<u8> {
+        format::encode(self)
+    }
+
+    /// Reads an index written by [`write_to`](Self::write_to), with the configuration stored
+    /// in it.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Format`](crate::ErrorKind::Format) if the bytes are not an index (bad magic),
+    /// come from a newer format version, are truncated, fail the checksum or hold inconsistent
+    /// data; [`ErrorKind::Incompatible`](crate::ErrorKind::Incompatible) if the file's
+    /// signatures or text features were computed differently from this build's (a different
+    /// signature format version, or changed hash values). Never panics, whatever the bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Index> {
+        format::decode(bytes, None)
+    }
+
+    /// As [`from_bytes`](Self::from_bytes), and refuses a file whose configuration differs from
+    /// `dedup`'s.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_bytes`](Self::from_bytes), and
+    /// [`ErrorKind::Incompatible`](crate::ErrorKind::Incompatible) naming the first difference
+    /// when the configurations differ.
+    pub fn from_bytes_with(bytes: &[u8], dedup: &Deduplicator) -> Result<Index> {
+        format::decode(bytes, Some(dedup))
+    }
+
+    /// Reads an index from a file.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) if the file cannot be read; otherwise as
+    /// [`from_bytes`](Self::from_bytes).
+    pub fn load(path: impl AsRef<Path>) -> Result<Index> {
+        Index::from_bytes(&format::read_file(path.as_ref())?)
+    }
+
+    /// Reads an index from a file and refuses one whose configuration differs from `dedup`'s.
+    ///
+    /// # Errors
+    ///
+    /// As [`load`](Self::load) and [`from_bytes_with`](Self::from_bytes_with).
+    pub fn load_with(path: impl AsRef<Path>, dedup: &Deduplicator) -> Result<Index> {
+        Index::from_bytes_with(&format::read_file(path.as_ref())?, dedup)
+    }
+
+    /// Saves the index to a file atomically: it is written to a temporary file in the same
+    /// folder, flushed to disk, then renamed over `path`, so a crash mid-save leaves the old
+    /// file intact.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) if the file cannot be written or renamed (the
+    /// temporary file is removed then); [`ErrorKind::Input`](crate::ErrorKind::Input) if
+    /// `path` names no file.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        format::save(path.as_ref(), &self.to_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::group::{DocFeatures, FeatureBuffer};
+
+    #[test]
+    fn features_encode_decode_round_trip() {
+        for text in ["", "one", "Fresh gunfire reported. The truce held!\n\nIt is what it is. Gunfire, gunfire again."]
+        {
+            let f = DocFeatures::extract(text, &mut FeatureBuffer::default());
+            let mut v = Vec::new();
+            f.encode(&mut v);
+            assert_eq!(DocFeatures::decode(&v), Some(f.clone()));
+            // Any truncation or extension is refused.
+            for cut in 0..v.len() {
+                assert_eq!(DocFeatures::decode(&v[..cut]), None);
+            }
+            v.push(0);
+            assert_eq!(DocFeatures::decode(&v), None);
+        }
+    }
+
+    /// The maintained keywords, postings and weights equal those computed from scratch.
+    fn assert_derived_state_is_exact(index: &Index) {
+        let live: Vec<&Entry> = index.live().map(|(_, e)| e).collect();
+        let idf = Idf::new(live.iter().map(|e| &e.analysis.features), index.config().idf_prior);
+        let counts = SentenceCounts::new(live.iter().map(|e| e.raw()));
+        let kw = index.config().keywords.unwrap();
+        for (slot, e) in index.live() {
+            let stripped = counts.strip(e.raw()).unwrap_or_else(|| e.raw().clone());
+            assert_eq!(e.analysis.features, stripped, "features of {}", e.id);
+            assert_eq!(e.keywords, kw.keywords(&e.analysis.features, &idf), "keywords of {}", e.id);
+            for w in &e.keywords {
+                assert!(index.keyword_postings[w].contains(&slot));
+            }
+            for &w in e.analysis.features.bag() {
+                assert_eq!(index.idf.df(w), idf.df(w));
+            }
+        }
+        let posted: usize = index.keyword_postings.values().map(Vec::len).sum();
+        assert_eq!(posted, live.iter().map(|e| e.keywords.len()).sum::<usize>());
+    }
+
+    #[test]
+    fn derived_state_stays_exact_through_adds_and_removals() {
+        let boilerplate =
+            "Share this article on Facebook. Sign up for our newsletter today. Cookies help us deliver our services.";
+        let stories = [
+            "Dock workers in Rotterdam ended a week-long strike on Friday after a pay deal with Maersk and Cosco.",
+            "The Rotterdam dock strike ended after Maersk agreed a pay deal, union leaders said on Friday.",
+            "Heavy rain flooded roads across Yorkshire and Lancashire, and the Met Office issued amber warnings.",
+            "Amber warnings from the Met Office as floods close roads in Yorkshire after heavy rain.",
+            "The central bank of Norway raised its rate to 4.5 percent, its highest since 2008.",
+        ];
+        let mut index = Index::default();
+        let texts: Vec<String> = (0..40)
+            .map(|i| {
+                let story = stories[i % stories.len()];
+                let own = format!(
+                    "Correspondent {i} filed this report from desk {i} with notes on {} and {}, covering {} for the {} bureau.",
+                    i * 7,
+                    i * 13,
+                    ["Lisbon", "Dakar", "Quito"][i % 3],
+                    ["Nairobi", "Jakarta", "Oslo", "Lima"][i % 4]
+                );
+                if i % 3 == 0 { format!("{own}\n{story}\n{boilerplate}") } else { format!("{own} {story}") }
+            })
+            .collect();
+        for (i, t) in texts.iter().enumerate() {
+            index.add(Article::new(&format!("d{i:02}"), t).at(i as i64)).unwrap();
+            if i % 7 == 6 {
+                assert!(index.remove(&format!("d{:02}", i - 3)));
+            }
+            assert_derived_state_is_exact(&index);
+        }
+        assert!(index.live().any(|(_, e)| e.raw.is_some()), "no boilerplate was stripped");
+        let most = index.live().map(|(_, e)| e.keywords.len()).max();
+        assert_eq!(most, Some(10));
+        index.expire(20);
+        assert_derived_state_is_exact(&index);
+        let back = Index::from_bytes(&index.to_bytes()).unwrap();
+        assert_derived_state_is_exact(&back);
+    }
+
+    #[test]
+    fn thinning_matches_one_shot_on_large_buckets() {
+        let dedup = Deduplicator::builder().max_bucket(3).build().unwrap();
+        let text = "the same template text on every page of the site with a few more words";
+        let items: Vec<(String, String)> = (0..12).map(|i| (format!("p{i:02}"), format!("{text} {}", i % 2))).collect();
+        let mut index = Index::new(dedup.clone());
+        for (id, t) in items.iter().rev() {
+            index.add(Article::new(id, t)).unwrap();
+        }
+        assert_eq!(index.grouping().grouping(), &dedup.group(&items).unwrap());
+    }
+}

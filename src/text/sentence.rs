@@ -1,0 +1,303 @@
+//! Sentence segmentation: UAX #29 sentence boundaries, with a fast path for ASCII text.
+
+use unicode_segmentation::{UnicodeSegmentation, UnicodeSentences};
+
+/// The sentences of `text`: exactly the segments that `unicode-segmentation`'s
+/// `unicode_sentences` yields (UAX #29 sentence boundaries, keeping the segments that hold a
+/// letter or digit), in order.
+///
+/// ASCII text takes a fast path: the same state machine as `unicode-segmentation`, driven by a
+/// 128-entry table of sentence-break classes instead of a binary search of the Unicode tables
+/// for every character. Other text goes through `unicode-segmentation` itself. A property test
+/// checks that both give the same sentences.
+///
+/// # Example
+///
+/// ```
+/// use reprint::text::sentences;
+///
+/// let s: Vec<&str> = sentences("Talks ended. The U.S. said \"no.\" Why? Prices rose 3.5 pct.").collect();
+/// assert_eq!(s, ["Talks ended. ", "The U.S. said \"no.\" ", "Why? ", "Prices rose 3.5 pct."]);
+/// ```
+pub fn sentences(text: &str) -> Sentences<'_> {
+    if text.is_ascii() {
+        Sentences(Inner::Ascii { breaks: AsciiBreaks::new(text), start: None })
+    } else {
+        Sentences(Inner::Unicode(text.unicode_sentences()))
+    }
+}
+
+/// Iterator over the sentences of a text (see [`sentences`]).
+#[derive(Clone, Debug)]
+pub struct Sentences<'t>(Inner<'t>);
+
+#[derive(Clone, Debug)]
+enum Inner<'t> {
+    Ascii { breaks: AsciiBreaks<'t>, start: Option<usize> },
+    Unicode(UnicodeSentences<'t>),
+}
+
+impl<'t> Iterator for Sentences<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        match &mut self.0 {
+            Inner::Unicode(it) => it.next(),
+            Inner::Ascii { breaks, start } => loop {
+                let from = match *start {
+                    Some(s) => s,
+                    None => breaks.next()?,
+                };
+                let to = breaks.next()?;
+                *start = Some(to);
+                let sentence = breaks.text.get(from..to).unwrap_or_default();
+                if sentence.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                    return Some(sentence);
+                }
+            },
+        }
+    }
+}
+
+/// UAX #29 sentence-break classes of ASCII characters (`unicode-segmentation`'s table
+/// restricted to ASCII; Sep, OLetter, Extend and Format have no ASCII member).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cat {
+    Any,
+    Cr,
+    Lf,
+    Sp,
+    Lower,
+    Upper,
+    Numeric,
+    ATerm,
+    STerm,
+    Close,
+    SContinue,
+}
+
+const CATS: [Cat; 128] = {
+    let mut t = [Cat::Any; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b'\t' | 0x0b | 0x0c | b' ' => Cat::Sp,
+            b'\n' => Cat::Lf,
+            b'\r' => Cat::Cr,
+            b'!' | b'?' => Cat::STerm,
+            b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => Cat::Close,
+            b',' | b'-' | b':' | b';' => Cat::SContinue,
+            b'.' => Cat::ATerm,
+            b'0'..=b'9' => Cat::Numeric,
+            b'A'..=b'Z' => Cat::Upper,
+            b'a'..=b'z' => Cat::Lower,
+            _ => Cat::Any,
+        };
+        b += 1;
+    }
+    t
+};
+
+#[inline]
+fn cat(b: u8) -> Cat {
+    CATS[usize::from(b & 0x7f)]
+}
+
+/// What the last characters were, as in `unicode-segmentation`'s state machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Sot,
+    Eot,
+    Other,
+    Cr,
+    Lf,
+    ATerm,
+    UpperLower,
+    ClosePlus,
+    SpPlus,
+    STerm,
+}
+
+/// Sentence break positions of an ASCII text: a port of `unicode-segmentation`'s
+/// `SentenceBreaks` (UAX #29 rules SB1 to SB11) to bytes.
+#[derive(Clone, Debug)]
+struct AsciiBreaks<'t> {
+    text: &'t str,
+    pos: usize,
+    state: [Part; 4],
+}
+
+impl<'t> AsciiBreaks<'t> {
+    fn new(text: &'t str) -> AsciiBreaks<'t> {
+        AsciiBreaks { text, pos: 0, state: [Part::Sot; 4] }
+    }
+}
+
+fn next_state(parts: [Part; 4], c: Cat) -> [Part; 4] {
+    match (parts[3], c) {
+        (Part::ClosePlus, Cat::Close) | (Part::SpPlus, Cat::Sp) => parts,
+        _ => [
+            parts[1],
+            parts[2],
+            parts[3],
+            match c {
+                Cat::Cr => Part::Cr,
+                Cat::Lf => Part::Lf,
+                Cat::ATerm => Part::ATerm,
+                Cat::Upper | Cat::Lower => Part::UpperLower,
+                Cat::Close => Part::ClosePlus,
+                Cat::Sp => Part::SpPlus,
+                Cat::STerm => Part::STerm,
+                _ => Part::Other,
+            },
+        ],
+    }
+}
+
+/// SB8: `ATerm Close* Sp* × ( ¬(OLetter | Upper | Lower | ParaSep | SATerm) )* Lower`.
+fn match_sb8(parts: &[Part; 4], ahead: &[u8]) -> bool {
+    let mut idx = if parts[3] == Part::SpPlus { 2 } else { 3 };
+    if parts[idx] == Part::ClosePlus {
+        idx -= 1;
+    }
+    if parts[idx] == Part::ATerm {
+        for &b in ahead {
+            match cat(b) {
+                Cat::Lower => return true,
+                Cat::Upper | Cat::Cr | Cat::Lf | Cat::STerm | Cat::ATerm => return false,
+                _ => continue,
+            }
+        }
+    }
+    false
+}
+
+/// `SATerm Close* Sp*` just before.
+fn match_sb8a(parts: &[Part; 4]) -> bool {
+    let mut idx = if parts[3] == Part::SpPlus { 2 } else { 3 };
+    if parts[idx] == Part::ClosePlus {
+        idx -= 1;
+    }
+    parts[idx] == Part::STerm || parts[idx] == Part::ATerm
+}
+
+/// `SATerm Close*` just before.
+fn match_sb9(parts: &[Part; 4]) -> bool {
+    let idx = if parts[3] == Part::ClosePlus { 2 } else { 3 };
+    parts[idx] == Part::STerm || parts[idx] == Part::ATerm
+}
+
+/// `SATerm Close* Sp* ParaSep?` just before.
+fn match_sb11(parts: &[Part; 4]) -> bool {
+    let mut idx = match parts[3] {
+        Part::Cr | Part::Lf => 2,
+        _ => 3,
+    };
+    if parts[idx] == Part::SpPlus {
+        idx -= 1;
+    }
+    if parts[idx] == Part::ClosePlus {
+        idx -= 1;
+    }
+    parts[idx] == Part::STerm || parts[idx] == Part::ATerm
+}
+
+impl Iterator for AsciiBreaks<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        while let Some(&b) = bytes.get(self.pos) {
+            let before = self.pos;
+            let state = self.state;
+            let c = cat(b);
+            self.pos += 1;
+            self.state = next_state(state, c);
+            let last = state[3];
+            // After a letter or an "other" character no rule can break (they all need a
+            // terminator, CR or LF as the last part, possibly behind Close+ and Sp+), so most
+            // bytes take this branch.
+            if last == Part::UpperLower || last == Part::Other {
+                continue;
+            }
+            match c {
+                // SB1
+                _ if last == Part::Sot => return Some(before),
+                // SB3
+                Cat::Lf if last == Part::Cr => continue,
+                // SB4
+                _ if last == Part::Cr || last == Part::Lf => return Some(before),
+                // SB6
+                Cat::Numeric if last == Part::ATerm => continue,
+                // SB7
+                Cat::Upper if state[2] == Part::UpperLower && last == Part::ATerm => continue,
+                // SB8
+                _ if match_sb8(&state, &bytes[before..]) => continue,
+                // SB8a
+                Cat::SContinue | Cat::STerm | Cat::ATerm if match_sb8a(&state) => continue,
+                // SB9
+                Cat::Close | Cat::Sp | Cat::Cr | Cat::Lf if match_sb9(&state) => continue,
+                // SB10
+                Cat::Sp | Cat::Cr | Cat::Lf if match_sb8a(&state) => continue,
+                // SB11
+                _ if match_sb11(&state) => return Some(before),
+                // SB998
+                _ => continue,
+            }
+        }
+        if self.state[3] == Part::Sot || self.state[3] == Part::Eot {
+            None
+        } else {
+            self.state = [self.state[1], self.state[2], self.state[3], Part::Eot];
+            Some(self.pos)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn reference(text: &str) -> Vec<&str> {
+        text.unicode_sentences().collect()
+    }
+
+    #[test]
+    fn examples() {
+        for s in [
+            "",
+            " ",
+            "One. Two! Three? four.",
+            "He said \"Stop.\" Then (quietly) left.\r\nNext line.\n\nPara.",
+            "U.S. forces. e.g. this. 3.5 pct. A.B. Cd. etc.) x",
+            "end.\"  'quoted.' [x.] {y!} z",
+            "...?!.. a",
+            "Mr. Smith went. mr. jones stayed.",
+        ] {
+            assert_eq!(sentences(s).collect::<Vec<_>>(), reference(s), "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_fast_path_equals_uax29(s in "[aZ1.!?\"'()\\[\\]{},:;\\- \\t\\r\\n\\x0b#x]{0,80}") {
+            prop_assert_eq!(sentences(&s).collect::<Vec<_>>(), reference(&s));
+        }
+
+        #[test]
+        fn word_like_ascii_equals_uax29(s in "([A-Za-z0-9]{1,6}[.!?,;:\"')( \\n]{0,3} ?){0,30}") {
+            prop_assert_eq!(sentences(&s).collect::<Vec<_>>(), reference(&s));
+        }
+
+        #[test]
+        fn any_ascii_equals_uax29(s in "[\\x00-\\x7f]{0,80}") {
+            prop_assert_eq!(sentences(&s).collect::<Vec<_>>(), reference(&s));
+        }
+
+        #[test]
+        fn any_text_equals_uax29(s in "\\PC{0,60}") {
+            prop_assert_eq!(sentences(&s).collect::<Vec<_>>(), reference(&s));
+        }
+    }
+}
