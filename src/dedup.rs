@@ -4,7 +4,8 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
 use crate::group::{
-    self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, SentenceCounts, Stage, Verifier,
+    self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, Prepared, SentenceCounts, Stage,
+    Verifier,
 };
 use crate::lsh::{BandingParams, candidate_pairs};
 use crate::minhash::MinHashSignature;
@@ -431,9 +432,17 @@ impl Deduplicator {
         }
         candidates.sort_unstable();
         candidates.dedup_by_key(|x| (x.0, x.1));
+        // Each document's word weights once, not once per pair it is in.
+        let verifier = Verifier::new(&idf, self.config.threshold);
+        let prepared: Vec<Prepared> = crate::par::map(&analyses, |a| verifier.prepare(&a.features));
         let links: Vec<Link> = crate::par::map(&candidates, |&(a, b, c)| {
             let (a, b) = (a as usize, b as usize);
-            let evidence = self.verify(&analyses[a], &analyses[b], &idf);
+            let (x, y) = (&analyses[a], &analyses[b]);
+            let evidence = if x.fingerprint.is_some() && x.fingerprint == y.fingerprint {
+                Evidence { score: 1.0, exact: true, ..Evidence::default() }
+            } else {
+                verifier.evidence_prepared(&x.features, &prepared[a], &y.features, &prepared[b])
+            };
             let stage = match c {
                 _ if evidence.exact => Stage::Exact,
                 KEYWORDS => Stage::Keywords,

@@ -149,12 +149,14 @@ impl DocFeatures {
         // Sentences keep their sort order when mapped to positions in the sorted bag.
         let sentence_words: Vec<u32> = words.iter().map(|w| bag.binary_search(w).map_or(0, |i| i as u32)).collect();
         let mut start = 0usize;
+        let mut bytes: Vec<u8> = Vec::new();
         let sentence_keys = ends
             .iter()
             .map(|&e| {
-                let s = &words[start..e as usize];
+                let s = words.get(start..e as usize).unwrap_or_default();
                 start = e as usize;
-                let bytes: Vec<u8> = s.iter().flat_map(|w| w.to_le_bytes()).collect();
+                bytes.clear();
+                bytes.extend(s.iter().flat_map(|w| w.to_le_bytes()));
                 let h = xxh3_64_with_seed(&bytes, WORD_SEED);
                 (h ^ (h >> 32)) as u32
             })

@@ -26,7 +26,7 @@ pub struct KeywordConfig {
 
 impl Default for KeywordConfig {
     fn default() -> KeywordConfig {
-        KeywordConfig { per_doc: 10, min_shared: 2, max_df: 200 }
+        KeywordConfig { per_doc: 10, min_shared: 3, max_df: 200 }
     }
 }
 

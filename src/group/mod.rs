@@ -17,7 +17,7 @@ pub mod verify;
 
 pub use features::{DocFeatures, FeatureBuffer, Idf, SentenceCounts, Weights};
 pub use keywords::KeywordConfig;
-pub use verify::{Evidence, Verifier};
+pub use verify::{Evidence, Prepared, Verifier};
 
 /// Which stage of the pipeline found a link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

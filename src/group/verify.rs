@@ -80,19 +80,40 @@ impl Mass {
     }
 }
 
-/// One document's weights, looked up once per pair.
+/// One document's word weights under a [`Verifier`]'s batch weights: looked up once and reused
+/// for every pair the document is in (a batch verifies each document against about a dozen
+/// others, and the lookups were most of the cost of a pair).
+#[derive(Clone, Debug, Default)]
+pub struct Prepared {
+    /// Weight of each distinct word, aligned with the document's bag.
+    bag: Vec<f32>,
+    mass: Mass,
+}
+
+impl Prepared {
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.bag.capacity() * std::mem::size_of::<f32>()
+    }
+}
+
+/// A document with its prepared weights.
 struct Weighted<'d> {
     doc: &'d DocFeatures,
-    /// Weight of each distinct word, aligned with `doc.bag()`.
-    bag: Vec<f64>,
+    bag: &'d [f32],
     mass: Mass,
 }
 
 impl Weighted<'_> {
+    #[inline]
+    fn weight(&self, i: u32) -> f64 {
+        f64::from(self.bag[i as usize])
+    }
+
     fn sentence_mass(&self, sentence: &[u32]) -> Mass {
         let mut m = Mass::default();
         for &i in sentence {
-            m.add(self.bag[i as usize]);
+            m.add(self.weight(i));
         }
         m
     }
@@ -106,18 +127,19 @@ impl<'a> Verifier<'a> {
         Verifier { weights: idf.weights(), threshold }
     }
 
-    fn weigh<'d>(&self, doc: &'d DocFeatures) -> Weighted<'d> {
+    /// The weights of `doc`'s words, for [`evidence_prepared`](Self::evidence_prepared).
+    pub fn prepare(&self, doc: &DocFeatures) -> Prepared {
         let mut mass = Mass::default();
-        let bag: Vec<f64> = doc
+        let bag: Vec<f32> = doc
             .bag()
             .iter()
             .map(|&w| {
-                let x = self.weights.weight(w);
-                mass.add(x);
+                let x = self.weights.weight(w) as f32;
+                mass.add(f64::from(x));
                 x
             })
             .collect();
-        Weighted { doc, bag, mass }
+        Prepared { bag, mass }
     }
 
     /// (lower bound, raw overlap, containment) from masses and shared weight.
@@ -133,11 +155,19 @@ impl<'a> Verifier<'a> {
 
     /// The evidence for documents `a` and `b`.
     pub fn evidence(&self, a: &DocFeatures, b: &DocFeatures) -> Evidence {
+        self.evidence_prepared(a, &self.prepare(a), b, &self.prepare(b))
+    }
+
+    /// [`evidence`](Self::evidence) with each document's weights prepared beforehand by
+    /// [`prepare`](Self::prepare) on this verifier; the result is the same. Weights prepared
+    /// for another document give a meaningless result (never a panic).
+    pub fn evidence_prepared(&self, a: &DocFeatures, pa: &Prepared, b: &DocFeatures, pb: &Prepared) -> Evidence {
         let mut e = Evidence::default();
-        if a.is_empty() || b.is_empty() {
+        if a.is_empty() || b.is_empty() || pa.bag.len() != a.bag().len() || pb.bag.len() != b.bag().len() {
             return e;
         }
-        let (wa, wb) = (self.weigh(a), self.weigh(b));
+        let wa = Weighted { doc: a, bag: &pa.bag, mass: pa.mass };
+        let wb = Weighted { doc: b, bag: &pb.bag, mass: pb.mass };
         let (short, long) = if a.num_sentences() <= b.num_sentences() { (&wa, &wb) } else { (&wb, &wa) };
         // Shared words, and where each word of `short` sits in `long`'s bag.
         let (x, y) = (short.doc.bag(), long.doc.bag());
@@ -148,7 +178,7 @@ impl<'a> Verifier<'a> {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    shared += short.bag[i];
+                    shared += short.weight(i as u32);
                     in_long[i] = j as u32;
                     i += 1;
                     j += 1;
@@ -185,8 +215,7 @@ impl<'a> Verifier<'a> {
         for s in short.doc.sentences().take(MAX_ALIGNED_SPAN) {
             let m = short.sentence_mass(s);
             total += m.sum;
-            let possible: f64 =
-                s.iter().filter(|&&i| in_long[i as usize] != u32::MAX).map(|&i| short.bag[i as usize]).sum();
+            let possible: f64 = s.iter().filter(|&&i| in_long[i as usize] != u32::MAX).map(|&i| short.weight(i)).sum();
             if m.sum > 0.0 && possible >= self.threshold * m.sum {
                 open.push((s, m));
             }
@@ -228,7 +257,7 @@ impl<'a> Verifier<'a> {
                 if j == u32::MAX {
                     continue;
                 }
-                let x = short.bag[i as usize];
+                let x = short.weight(i);
                 for &k in &holders[start[j as usize] as usize..start[j as usize + 1] as usize] {
                     if acc[k as usize] == 0.0 {
                         touched.push(k);

@@ -103,6 +103,12 @@ fn cat(b: u8) -> Cat {
     CATS[usize::from(b & 0x7f)]
 }
 
+/// Whether `b` is a letter, a digit, a space (not CR or LF), `SContinue` or of no class.
+#[inline]
+fn is_plain_or_space(b: u8) -> bool {
+    matches!(cat(b), Cat::Lower | Cat::Upper | Cat::Numeric | Cat::Any | Cat::SContinue | Cat::Sp)
+}
+
 /// What the last characters were, as in `unicode-segmentation`'s state machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Part {
@@ -208,6 +214,23 @@ impl Iterator for AsciiBreaks<'_> {
     fn next(&mut self) -> Option<usize> {
         let bytes = self.text.as_bytes();
         while let Some(&b) = bytes.get(self.pos) {
+            // Fast path: after a letter or an "other" part, no break can come before a letter,
+            // digit, space or other plain character (every rule that breaks needs a terminator
+            // or CR/LF before it, behind at most Close+ and Sp+), and within such a run a space
+            // only ever follows a letter or other part. So the run only moves the state.
+            if matches!(self.state[3], Part::UpperLower | Part::Other) && is_plain_or_space(b) {
+                let mut state = self.state;
+                let mut pos = self.pos;
+                while let Some(&b) = bytes.get(pos) {
+                    if !is_plain_or_space(b) {
+                        break;
+                    }
+                    state = next_state(state, cat(b));
+                    pos += 1;
+                }
+                (self.state, self.pos) = (state, pos);
+                continue;
+            }
             let before = self.pos;
             let state = self.state;
             let c = cat(b);
