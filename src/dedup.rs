@@ -432,6 +432,12 @@ impl Deduplicator {
         }
         candidates.sort_unstable();
         candidates.dedup_by_key(|x| (x.0, x.1));
+        candidates.shrink_to_fit();
+        drop(by_print);
+        // Signatures have done their work: free them before verification's own memory peaks.
+        for a in &mut analyses {
+            a.signatures = Vec::new();
+        }
         // Each document's word weights once, not once per pair it is in.
         let verifier = Verifier::new(&idf, self.config.threshold);
         let prepared: Vec<Prepared> = crate::par::map(&analyses, |a| verifier.prepare(&a.features));
@@ -477,6 +483,9 @@ struct AnalyzeBuffer {
 }
 
 /// Every candidate pair of a batch with its verification evidence, before thresholding.
+///
+/// Only [`Deduplicator::score`] makes one, so its invariants hold: link ends are canonical
+/// positions below `priority.len()`, and `order` is a permutation of those positions.
 #[derive(Clone, Debug)]
 pub struct Scored {
     /// Links between canonical positions.

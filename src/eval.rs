@@ -76,21 +76,31 @@ pub struct Report {
     pub bcubed: Prf,
 }
 
+/// Pairs among `n <= 2^32` items: `n × (n - 1) < 2^64`.
 fn pairs(n: u64) -> u64 {
     n * n.saturating_sub(1) / 2
 }
+
+/// The most items [`evaluate`] accepts, so that every pair count fits a `u64`.
+const MAX_ITEMS: u64 = 1 << 32;
 
 /// Compares a predicted grouping with the truth: `truth[i]` and `pred[i]` are the group labels
 /// of item `i`.
 ///
 /// # Errors
 ///
-/// [`ErrorKind::Input`](crate::ErrorKind::Input) if the slices differ in length.
+/// [`ErrorKind::Input`](crate::ErrorKind::Input) if the slices differ in length or hold more
+/// than 2^32 items.
 pub fn evaluate<T: Hash + Eq, P: Hash + Eq>(truth: &[T], pred: &[P]) -> Result<Report> {
     if truth.len() != pred.len() {
         return Err(Error::input(format!("truth has {} items but the prediction has {}", truth.len(), pred.len())));
     }
     let n = truth.len();
+    let Some(n64) = u64::try_from(n).ok().filter(|&n| n <= MAX_ITEMS) else {
+        return Err(Error::input(format!("{n} items are more than the 2^32 that can be evaluated")));
+    };
+    // Group sizes and cell counts are at most `n`, and the pair counts of a partition add up to
+    // at most `pairs(n)`, so none of the sums below overflows.
     let mut t_ids: HashMap<&T, usize> = HashMap::new();
     let mut p_ids: HashMap<&P, usize> = HashMap::new();
     let mut cells: HashMap<(usize, usize), u64> = HashMap::new();
@@ -108,6 +118,7 @@ pub fn evaluate<T: Hash + Eq, P: Hash + Eq>(truth: &[T], pred: &[P]) -> Result<R
         if pi == p_size.len() {
             p_size.push(0);
         }
+        // A new label gets the next id, which is pushed above: `ti < t_size.len()`, `pi < p_size.len()`.
         t_size[ti] += 1;
         p_size[pi] += 1;
         *cells.entry((ti, pi)).or_insert(0) += 1;
@@ -119,7 +130,7 @@ pub fn evaluate<T: Hash + Eq, P: Hash + Eq>(truth: &[T], pred: &[P]) -> Result<R
     let precision = if pred_pairs == 0 { 1.0 } else { tp as f64 / pred_pairs as f64 };
     let recall = if true_pairs == 0 { 1.0 } else { tp as f64 / true_pairs as f64 };
 
-    let total = pairs(n as u64) as f64;
+    let total = pairs(n64) as f64;
     let expected = if total > 0.0 { true_pairs as f64 * pred_pairs as f64 / total } else { 0.0 };
     let max_index = 0.5 * (true_pairs as f64 + pred_pairs as f64);
     let ari = if (max_index - expected).abs() < 1e-12 {
@@ -129,6 +140,7 @@ pub fn evaluate<T: Hash + Eq, P: Hash + Eq>(truth: &[T], pred: &[P]) -> Result<R
     };
 
     let (mut bp, mut br) = (0.0, 0.0);
+    // Every item's cell was counted in `cells`, and its ids index the size vectors.
     for &(ti, pi) in &item_cells {
         let c = cells[&(ti, pi)] as f64;
         bp += c / p_size[pi] as f64;
@@ -141,6 +153,7 @@ pub fn evaluate<T: Hash + Eq, P: Hash + Eq>(truth: &[T], pred: &[P]) -> Result<R
         truth_groups: t_size.len(),
         predicted_groups: p_size.len(),
         true_positive_pairs: tp,
+        // A cell lies within one true and one predicted group: `tp <= pred_pairs, true_pairs`.
         false_positive_pairs: pred_pairs - tp,
         false_negative_pairs: true_pairs - tp,
         pairwise: Prf::new(precision, recall),
@@ -174,7 +187,9 @@ pub struct PairScores {
 
 /// Precision, recall, F1 and accuracy over labelled pairs.
 pub fn score_pairs(pairs: impl IntoIterator<Item = PairLabel>) -> PairScores {
-    let (mut tp, mut fp, mut fneg, mut tn) = (0usize, 0usize, 0usize, 0usize);
+    // Counted in `u64` whatever the width of `usize`: the counts and their sums are at most the
+    // number of pairs iterated, which cannot reach 2^64 in practice.
+    let (mut tp, mut fp, mut fneg, mut tn) = (0u64, 0u64, 0u64, 0u64);
     for p in pairs {
         match (p.predicted, p.label) {
             (true, true) => tp += 1,
@@ -186,9 +201,10 @@ pub fn score_pairs(pairs: impl IntoIterator<Item = PairLabel>) -> PairScores {
     let n = tp + fp + fneg + tn;
     let precision = if tp + fp == 0 { 1.0 } else { tp as f64 / (tp + fp) as f64 };
     let recall = if tp + fneg == 0 { 1.0 } else { tp as f64 / (tp + fneg) as f64 };
+    let count = |c: u64| usize::try_from(c).unwrap_or(usize::MAX);
     PairScores {
-        pairs: n,
-        positives: tp + fneg,
+        pairs: count(n),
+        positives: count(tp + fneg),
         prf: Prf::new(precision, recall),
         accuracy: if n == 0 { 0.0 } else { (tp + tn) as f64 / n as f64 },
     }

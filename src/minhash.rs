@@ -354,6 +354,7 @@ impl<'a> Sketch<'a> {
         if hasher.config.scheme == Scheme::OnePermutation {
             hasher.densifier.densify_into(mins, self.empty, &mut values);
         } else {
+            // Truncation by design: values are the low 32 bits of the minima.
             values.extend(mins.iter().map(|&m| m as u32));
         }
         MinHashSignature { params, values: values.into_boxed_slice(), empty: false }
@@ -383,6 +384,7 @@ impl Densifier {
     fn new(seed: u64, k: usize) -> Densifier {
         let key = splitmix(seed ^ 0x4445_4E53_4946_5921);
         let steps = if k <= 8192 {
+            // `bin < k <= 8192`, so it fits a `u16`.
             (0..k).flat_map(|i| (1..=DENSIFY_STEPS as u64).map(move |t| Densifier::bin(key, i, t, k) as u16)).collect()
         } else {
             Box::default()
@@ -412,6 +414,7 @@ impl Densifier {
         empty.clear();
         empty.resize(k, 0);
         let mut count = 0usize;
+        // `count <= i < k = empty.len()`, and `k <= MAX_HASHES` (validated), so `i` fits a `u32`.
         for (i, &m) in mins.iter().enumerate() {
             empty[count] = i as u32;
             count += usize::from(m == u64::MAX);
@@ -419,6 +422,8 @@ impl Densifier {
         if count == 0 || count == k {
             return;
         }
+        // `count < k` here, so `count + 1 <= k`; `out[start..]` and `empty[..count]` below are in
+        // bounds because `start` was `out.len()` and `count <= k`.
         if count + 1 == k {
             // One filled bin (a text with a single shingle, as every text shorter than the shingle
             // size has): every walk ends there, so skip k - 1 walks of about k steps each.
@@ -439,6 +444,8 @@ impl Densifier {
                 }
             }
             let mut t = if self.steps.is_empty() { 1 } else { DENSIFY_STEPS as u64 + 1 };
+            // A bin is filled, so the walk ends after about `k / filled` steps: `t` stays far
+            // from overflowing.
             while v == u64::MAX {
                 v = mins.get(Densifier::bin(self.key, i, t, k)).copied().unwrap_or(u64::MAX);
                 t += 1;

@@ -225,6 +225,7 @@ impl Shingler {
             return xxh3_64_with_seed(bytes, self.seed);
         }
         let mut padded = [0u8; 16];
+        // `bytes.len() <= 16` after the early return.
         padded[..bytes.len()].copy_from_slice(bytes);
         self.hash16(u128::from_le_bytes(padded), bytes.len())
     }
@@ -233,6 +234,8 @@ impl Shingler {
     /// the token) are the little-endian `words`.
     #[inline(always)]
     fn hash16(&self, words: u128, len: usize) -> u64 {
+        // Both callers pass `len <= 16`, so `la` and `len - la` are at most 8, as `low_bytes`
+        // requires.
         let la = len.min(8);
         let a = low_bytes(words as u64, la);
         let b = low_bytes((words >> 64) as u64, len - la);
@@ -321,6 +324,7 @@ impl Shingler {
                         return;
                     }
                     let h = self.token_hash_in(t, padded);
+                    // `slot < n = ring.len()`: it wraps to 0 on reaching `n`.
                     let oldest = ring[slot];
                     rolling = rolling.wrapping_sub(oldest.wrapping_mul(roll_top)).wrapping_mul(ROLL).wrapping_add(h);
                     ring[slot] = h;
@@ -342,6 +346,7 @@ impl Shingler {
                 if text.is_empty() {
                     return;
                 }
+                // `n >= 1` (validated), as `windows` requires.
                 if text.is_ascii() {
                     let bytes = text.as_bytes();
                     if bytes.len() <= n {
@@ -362,6 +367,7 @@ impl Shingler {
                         ring.remove(0);
                     }
                     if ring.len() == n + 1 {
+                        // Ascending character boundaries of `text`, so the slice is in bounds.
                         let (s, e) = (ring[0] as usize, ring[n] as usize);
                         f(xxh3_64_with_seed(&text.as_bytes()[s..e], self.seed));
                         emitted = true;
@@ -412,6 +418,7 @@ impl Shingler {
 /// assert_eq!(reprint::shingle::jaccard(&[1, 2, 3], &[2, 3, 4]), 0.5);
 /// ```
 pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    // `inter <= a.len()`, and the lengths of two slices of `u64` add up to less than `usize::MAX`.
     let inter = intersection_len(a, b);
     let union = a.len() + b.len() - inter;
     if union == 0 { 0.0 } else { inter as f64 / union as f64 }
@@ -419,6 +426,7 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
 
 /// Size of the intersection of two sorted, deduplicated slices.
 pub fn intersection_len<T: Ord>(a: &[T], b: &[T]) -> usize {
+    // Indexes are checked by the loop condition; `n <= i`.
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {

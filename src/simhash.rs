@@ -229,11 +229,14 @@ const SPREAD: [u64; 256] = {
 ///
 /// Bit-sliced: eight `u64` lanes hold one 8-bit counter per bit (lane `b`, byte `i` counts bit
 /// `8b + i`); adding a hash is eight table lookups and additions instead of 64 updates, and the
-/// byte counters are flushed into 32-bit totals every 255 hashes, before they can overflow.
+/// byte counters are flushed into 64-bit totals every 255 hashes, before they can overflow.
+///
+/// No addition overflows: a byte counter holds at most 255 (so no carry leaves its byte), and
+/// every total is at most `count`, the number of hashes added, which stays far below 2^64.
 struct BitCounter {
     lanes: [u64; 8],
     pending: u32,
-    totals: [u32; 64],
+    totals: [u64; 64],
     count: u64,
 }
 
@@ -258,8 +261,9 @@ impl BitCounter {
 
     fn flush(&mut self) {
         for (b, lane) in self.lanes.iter_mut().enumerate() {
+            // `8 * b + i < 64`.
             for i in 0..8 {
-                self.totals[8 * b + i] += ((*lane >> (8 * i)) & 0xff) as u32;
+                self.totals[8 * b + i] += (*lane >> (8 * i)) & 0xff;
             }
             *lane = 0;
         }
@@ -270,8 +274,8 @@ impl BitCounter {
         self.flush();
         let mut bits = 0u64;
         for (b, &t) in self.totals.iter().enumerate() {
-            // Votes `t - (count - t) > 0`.
-            if 2 * u64::from(t) > self.count {
+            // Votes `t - (count - t) > 0`, with `t <= count`.
+            if t > self.count - t {
                 bits |= 1 << b;
             }
         }

@@ -211,7 +211,9 @@ impl DocFeatures {
     pub fn sentences(&self) -> impl Iterator<Item = &[u32]> + '_ {
         let mut start = 0usize;
         self.sentence_ends.iter().map(move |&e| {
-            let s = &self.sentence_words[start..e as usize];
+            // Ends ascend and the last is `sentence_words.len()`: `extract` builds them so and
+            // `decode` refuses features that break it; `get` keeps even a broken value harmless.
+            let s = self.sentence_words.get(start..e as usize).unwrap_or_default();
             start = e as usize;
             s
         })

@@ -92,8 +92,13 @@ pub struct Grouping {
 
 impl Grouping {
     /// Builds a grouping from each item's representative (a position) and the accepted links.
+    ///
+    /// Every label and every link end must be a position below `labels.len()`: the callers build
+    /// them from positions ([`cluster`]'s labels, or positions in the index's id order).
     pub(crate) fn new(labels: &[usize], links: Vec<Link>) -> Grouping {
         let n = labels.len();
+        // Indexes: `i`, every label and every link end are below `n` (see above); `number[l]` and
+        // `group_of[i]` are below `groups.len()` once set.
         let mut groups: Vec<Group> = Vec::new();
         let mut number = vec![usize::MAX; n];
         let mut group_of = vec![0; n];
@@ -119,9 +124,10 @@ impl Grouping {
     }
 
     /// The same grouping with positions mapped through `order` (`order[p]` is the new
-    /// position of old position `p`).
+    /// position of old position `p`), a permutation of the positions.
     pub(crate) fn remap(self, order: &[usize]) -> Grouping {
         let n = self.group_of.len();
+        // Built by `new`, so `g < groups.len()` and every position is below `n = order.len()`.
         let mut labels = vec![0; n];
         for (p, &g) in self.group_of.iter().enumerate() {
             labels[order[p]] = order[self.groups[g].representative];
@@ -145,7 +151,8 @@ impl Grouping {
 
     /// The group of input item `i`, or `None` if `i` is out of range.
     pub fn group_of(&self, i: usize) -> Option<&Group> {
-        self.group_of.get(i).map(|&g| &self.groups[g])
+        // `get`, not indexing: a deserialized grouping need not be consistent.
+        self.group_of.get(i).and_then(|&g| self.groups.get(g))
     }
 
     /// The input position of item `i`'s representative, or `None` if `i` is out of range.
@@ -189,6 +196,9 @@ impl Grouping {
 /// assert!(biggest <= 3);
 /// ```
 pub fn cluster(n: usize, links: &[(usize, usize, f64)], priority: &[u64]) -> Vec<usize> {
+    // Every index below is an item below `n`: links outside `0..n` are dropped here, and
+    // components, groups and candidates are built from `adj`. The counts in `linked` are at most
+    // `n`, which is below `usize::MAX / 2` (`adj` holds `n` vectors), so `2 * linked[v]` fits.
     let mut adj: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     for &(a, b, s) in links {
         if a < n && b < n && a != b {
@@ -324,6 +334,7 @@ pub fn cluster(n: usize, links: &[(usize, usize, f64)], priority: &[u64]) -> Vec
 
 /// An integer that orders like `s` (for any `s` but NaN), with -0 equal to +0.
 fn order_key(s: f64) -> i64 {
+    // The casts reinterpret bits, by design.
     let bits = if s == 0.0 { 0 } else { s.to_bits() as i64 };
     bits ^ (((bits >> 63) as u64) >> 1) as i64
 }

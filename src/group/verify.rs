@@ -105,6 +105,9 @@ struct Weighted<'d> {
 }
 
 impl Weighted<'_> {
+    /// The weight of the word at bag position `i`. In bounds: sentences hold bag positions
+    /// (`DocFeatures` builds them so, and `DocFeatures::decode` refuses anything else), and
+    /// `evidence_prepared` checked that `bag` has the bag's length.
     #[inline]
     fn weight(&self, i: u32) -> f64 {
         f64::from(self.bag[i as usize])
@@ -228,6 +231,10 @@ impl<'a> Verifier<'a> {
             return (0.0, 0);
         }
         // Which sentences of `long` hold each of its words (counting sort by bag position).
+        // Indexing below stays in bounds: `start` has a slot per bag position plus one, every
+        // sentence word is a bag position, `holders` has exactly as many slots as those words,
+        // `in_long` values are positions in `long`'s bag, and `k` counts `long`'s sentences,
+        // which `long_mass` and `acc` have one slot each for.
         let nb = long.doc.bag().len();
         let mut start = vec![0u32; nb + 1];
         let mut long_mass = Vec::with_capacity(long.doc.num_sentences().min(MAX_ALIGNED_SPAN));

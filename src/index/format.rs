@@ -99,6 +99,10 @@ pub(super) fn encode(index: &Index) -> Vec<u8> {
     entries.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     let n = entries.len();
 
+    // Sizes: `channels <= 250` (validated) and `k` is the configured `u32`, so both fit a `u32`;
+    // `n × channels × k × 4` is the size of the signature values held in memory, so the
+    // capacities below do not overflow. The `as u64` casts widen or, for timestamps, reinterpret
+    // the bits (undone on reading).
     let mut sections: Vec<(u32, Vec<u8>)> = Vec::with_capacity(NUM_SECTIONS as usize);
     sections.push((CONFIG, encode_config(dedup)));
     let mut counts = Vec::with_capacity(16);
@@ -211,6 +215,7 @@ fn encode_config(dedup: &Deduplicator) -> Vec<u8> {
     put_u32(&mut out, per_doc);
     put_u32(&mut out, min_shared);
     put_u32(&mut out, max_df);
+    // At most 250 channels (validated).
     put_u32(&mut out, channels.len() as u32);
     put_u32(&mut out, 0);
     for (ch, (_, banding)) in channels.iter().zip(dedup.stages()) {
@@ -321,6 +326,7 @@ impl<'a> Cursor<'a> {
     }
 }
 
+// `chunks_exact` gives chunks of exactly 4 (8) bytes, so the indexes below are in bounds.
 fn u32s(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
     bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
 }
@@ -330,6 +336,9 @@ fn u64s(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
 }
 
 /// Checks the header and the checksum; returns the payload.
+///
+/// Every slice of `bytes` below comes after the length check it needs: the magic after
+/// `len >= MAGIC.len()`, the header fields after `len >= HEADER_LEN`.
 fn payload(bytes: &[u8]) -> Result<&[u8]> {
     if bytes.len() < MAGIC.len() || bytes[..MAGIC.len()] != MAGIC {
         let hint = if bytes.is_empty() { " (the file is empty)" } else { "" };
@@ -411,6 +420,7 @@ fn sections(payload: &[u8]) -> Result<Vec<&[u8]>> {
             return Err(format_err(format!("section {tag} lies outside the index or is misaligned")));
         };
         match found.get_mut(tag as usize) {
+            // `offset <= end <= payload.len()`, checked above.
             Some(slot @ None) if tag != 0 => *slot = Some(&payload[offset..end]),
             _ => return Err(format_err(format!("unknown or repeated section tag {tag}"))),
         }
@@ -422,6 +432,7 @@ fn sections(payload: &[u8]) -> Result<Vec<&[u8]>> {
 pub(super) fn decode(bytes: &[u8], expected: Option<&Deduplicator>) -> Result<Index> {
     let payload = payload(bytes)?;
     let s = sections(payload)?;
+    // `sections` returns one slice per tag `1..=NUM_SECTIONS`, and only those constants are passed.
     let section = |tag: u32| s[tag as usize - 1];
     let dedup = decode_config(section(CONFIG))?;
     if let Some(expected) = expected {
@@ -431,8 +442,10 @@ pub(super) fn decode(bytes: &[u8], expected: Option<&Deduplicator>) -> Result<In
     }
     // The canary holds a signature per channel: a file too small for them is refused before
     // any hashing, so small crafted files cannot ask for much work.
-    let per_channel = 4 + 4 * dedup.config().num_hashes as usize;
-    if section(CANARY).len() < 16 + dedup.stages().len() * per_channel {
+    // In `u64`, where it cannot overflow: at most 250 channels, and `num_hashes` is a `u32` (not
+    // bounded by `MAX_HASHES` when there is no channel).
+    let per_channel = 4 + 4 * u64::from(dedup.config().num_hashes);
+    if (section(CANARY).len() as u64) < 16 + dedup.stages().len() as u64 * per_channel {
         return Err(format_err("the canary section is too short for the configuration"));
     }
     if section(CANARY) != encode_canary(&dedup).as_slice() {
@@ -481,6 +494,11 @@ pub(super) fn decode(bytes: &[u8], expected: Option<&Deduplicator>) -> Result<In
     let ids = section(IDS);
     let features = section(FEATURES);
     let positions: Vec<usize> = (0..n).collect();
+    // For `i < n`, every index and range below is in bounds and its arithmetic does not overflow:
+    // each section was checked to hold exactly `n` records of its width (so `(i + 1) × width`
+    // is at most its length), and the offsets were checked to be ascending, of length `n + 1`,
+    // and to end at their data's length (in `u32` units for the features). `as i64` undoes the
+    // writer's reinterpretation of the timestamp's bits.
     let decoded: Vec<Result<Entry>> = crate::par::map(&positions, |&i| {
         let id = std::str::from_utf8(&ids[id_offsets[i]..id_offsets[i + 1]])
             .map_err(|_| format_err(format!("id of article {i} is not UTF-8")))?;

@@ -294,14 +294,16 @@ impl Postings {
     fn add(&mut self, slot: u32, keys: impl IntoIterator<Item = u32>) {
         for k in keys {
             self.lists.entry(k).or_default().push(slot);
+            // At most the number of stored slots, which are in memory.
             self.entries += 1;
         }
     }
 
     /// Records that `n` entries went stale; true when the lists should be rebuilt.
     fn retire(&mut self, n: usize) -> bool {
-        self.stale += n;
-        self.stale > 4096 && 2 * self.stale > self.entries
+        // Saturating: callers retire whatever they held, even lists that were never filled.
+        self.stale = self.stale.saturating_add(n);
+        self.stale > 4096 && self.stale > self.entries / 2
     }
 
     fn get(&self, key: u32) -> &[u32] {
@@ -396,6 +398,7 @@ fn unpost(postings: &mut Map<u32, Vec<u32>>, slot: u32, words: &[u32]) {
     }
 }
 
+/// The root of `x` in a union-find forest whose entries are all positions of `parent`.
 fn find(parent: &mut [usize], mut x: usize) -> usize {
     while parent[x] != x {
         parent[x] = parent[parent[x]];
@@ -484,6 +487,8 @@ impl Index {
 
     /// Approximate heap bytes held: stored analyses, ids, band tables and postings.
     pub fn heap_bytes(&self) -> usize {
+        // Each term is a small multiple of bytes actually allocated, so on 64-bit targets the
+        // sums stay far below `usize::MAX`.
         let entries: usize = self
             .live()
             .map(|(_, e)| {
@@ -518,7 +523,7 @@ impl Index {
         id_of(&self.slots, slot)
     }
 
-    /// Live `(slot, entry)` pairs, in slot order.
+    /// Live `(slot, entry)` pairs, in slot order (`check_room` keeps slots below `u32::MAX`).
     fn live(&self) -> impl Iterator<Item = (u32, &Entry)> + '_ {
         self.slots.iter().enumerate().filter_map(|(s, e)| e.as_ref().map(|e| (s as u32, e)))
     }
@@ -590,6 +595,7 @@ impl Index {
                 Some(s) => s,
                 None => {
                     self.slots.push(None);
+                    // `check_room` keeps `slots.len()` below `u32::MAX`.
                     (self.slots.len() - 1) as u32
                 }
             };
@@ -627,6 +633,7 @@ impl Index {
         // New articles enter the word weights with their verification features; articles
         // sharing a sentence with them may have gained or lost boilerplate.
         let mut fresh = vec![false; self.slots.len()];
+        // Added slots are positions of `slots`.
         for &s in &added {
             fresh[s as usize] = true;
         }
@@ -804,7 +811,7 @@ impl Index {
         let mut gone = vec![false; self.slots.len()];
         for &s in remove {
             if let Some(g) = gone.get_mut(s as usize) {
-                *g = self.slots[s as usize].is_some();
+                *g = self.entry(s).is_some();
             }
         }
         let affected = self.sharing_sentences(remove, &gone);
@@ -905,6 +912,8 @@ impl Index {
     /// articles with their ids (see the [module documentation](self)).
     pub fn grouping(&self) -> Snapshot {
         let (order, edges) = self.discover_all();
+        // Indexes: `order`, the keys and values of `reps` and the ends of `edges` are live slots
+        // (positions of `slots`), and `position` maps them below `order.len() = labels.len()`.
         let mut position = vec![0usize; self.slots.len()];
         for (p, &s) in order.iter().enumerate() {
             position[s as usize] = p;
@@ -1007,6 +1016,7 @@ impl Index {
     /// the representative of each.
     fn cluster(&self, reached: &[u32], edges: &[Edge]) -> Map<u32, u32> {
         let local: Map<u32, usize> = reached.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+        // `a`, `b` and every root are positions of `reached`, so of `parent`.
         let mut parent: Vec<usize> = (0..reached.len()).collect();
         for e in edges {
             if let (Some(&a), Some(&b)) = (local.get(&e.a), local.get(&e.b)) {
@@ -1056,6 +1066,7 @@ impl Index {
         order.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
         let analyses: Vec<&Analysis> = order.iter().filter_map(|&s| self.entry(s).map(|e| &e.analysis)).collect();
         let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
+        // `c < 250` (at most 250 channels), below the codes `KEYWORDS` and `IDENTICAL`.
         for (c, (_, banding)) in self.dedup.stages().iter().enumerate() {
             let sigs: Vec<&MinHashSignature> = analyses.iter().filter_map(|a| a.signatures.get(c)).collect();
             // Signatures all come from this index's hashers, so they fit the banding.
@@ -1066,6 +1077,7 @@ impl Index {
             let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
             candidates.extend(kw.candidate_pairs(&docs, &self.idf).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
         }
+        // `i < len() < u32::MAX`; runs of `chunk_by` are not empty.
         let mut by_print: Vec<(u64, u32)> =
             analyses.iter().enumerate().filter_map(|(i, a)| a.fingerprint.map(|f| (f, i as u32))).collect();
         by_print.sort_unstable();
@@ -1092,6 +1104,8 @@ impl Index {
         const FRONTIER: u8 = 1;
         const EXPANDED: u8 = 2;
         let threshold = self.config().threshold;
+        // Every slot met below (a seed with an entry, a slot from a band table, a posting or a
+        // fingerprint class, an edge end) is a position of `slots`, which never shrinks.
         let mut mark = vec![UNSEEN; self.slots.len()];
         let mut frontier: Vec<u32> = Vec::with_capacity(seeds.len());
         for &s in seeds {
@@ -1160,6 +1174,7 @@ impl Index {
             for (band, key) in table.iter().zip(keys.iter()) {
                 let Some(bucket) = band.get(key) else { continue };
                 // A one-shot run links each bucket member to the bucket's first `max` members.
+                // `max <= rank <= bucket.len()` in the second branch; `c < 250` fits a `u8`.
                 let rank = bucket.partition_point(|&s| self.id(s) < id);
                 let linked = if rank < max { &bucket[..] } else { &bucket[..max] };
                 out.extend(linked.iter().filter(|&&s| s != slot).map(|&s| (s, c as u8)));
@@ -1171,6 +1186,7 @@ impl Index {
         if let Some(class) = entry.analysis.fingerprint.and_then(|fp| self.prints.get(&fp)) {
             // Identical texts are linked to the first of their kind.
             match class.first() {
+                // `class` has a first element, so `class[1..]` exists.
                 Some(&first) if first == slot => out.extend(class[1..].iter().map(|&s| (s, IDENTICAL))),
                 Some(&first) => out.push((first, IDENTICAL)),
                 None => {}
@@ -1191,6 +1207,7 @@ impl Index {
         out: &mut Vec<(u32, u8)>,
     ) {
         let min = kw.min_shared;
+        // Both counts are at most `per_doc` (a `u32`): one per keyword, ours or theirs.
         // Ours in theirs: the articles holding each of our keywords.
         let mut ours: Map<u32, u32> = Map::default();
         let mut posting: Vec<u32> = Vec::new();

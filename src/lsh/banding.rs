@@ -19,11 +19,18 @@ impl BandingParams {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Config`](crate::ErrorKind::Config) if either is zero or `bands × rows`
-    /// is not `num_hashes`.
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) if either is zero, `bands × rows`
+    /// is not `num_hashes`, or `num_hashes` is above [`MAX_HASHES`](crate::minhash::MAX_HASHES)
+    /// (no signature has that many values).
     pub fn new(bands: u32, rows: u32, num_hashes: u32) -> Result<BandingParams> {
         if bands == 0 || rows == 0 {
             return Err(Error::config("bands and rows must both be at least 1"));
+        }
+        if num_hashes > crate::minhash::MAX_HASHES {
+            return Err(Error::config(format!(
+                "num_hashes {num_hashes} is above the maximum of {}",
+                crate::minhash::MAX_HASHES
+            )));
         }
         if u64::from(bands) * u64::from(rows) != u64::from(num_hashes) {
             return Err(Error::config(format!(
@@ -107,7 +114,9 @@ impl BandingParams {
     /// Probability that two signatures of Jaccard similarity `j` share at least one band:
     /// `1 - (1 - j^r)^b`.
     pub fn candidate_probability(&self, j: f64) -> f64 {
-        1.0 - (1.0 - j.powi(self.rows as i32)).powi(self.bands as i32)
+        // Exponents above `i32::MAX` (only from deserialized parameters) saturate rather than wrap.
+        let exp = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+        1.0 - (1.0 - j.powi(exp(self.rows))).powi(exp(self.bands))
     }
 
     /// The similarity at which the candidate probability is steepest, about `(1/b)^(1/r)`.
@@ -127,13 +136,18 @@ impl BandingParams {
     #[inline]
     pub(crate) fn band_key(&self, sig: &MinHashSignature, band: usize) -> u64 {
         let r = self.rows as usize;
-        let values = sig.values().get(band * r..(band + 1) * r).unwrap_or_default();
+        // Checked: the parameters (possibly deserialized) need not fit the signature here.
+        let values =
+            band.checked_mul(r).and_then(|start| sig.values().get(start..start.checked_add(r)?)).unwrap_or_default();
+        // `values.len() == r` for a signature that fits; sized from the slice, so a misfit cannot
+        // ask for a large buffer, and `len * 4` fits because it is the slice's size in bytes.
+        let len = values.len() * 4;
         let mut stack = [0u8; 256];
         let mut heap = Vec::new();
-        let bytes: &mut [u8] = if r * 4 <= stack.len() {
-            &mut stack[..r * 4]
+        let bytes: &mut [u8] = if len <= stack.len() {
+            &mut stack[..len]
         } else {
-            heap.resize(r * 4, 0);
+            heap.resize(len, 0);
             &mut heap
         };
         for (dst, v) in bytes.chunks_exact_mut(4).zip(values) {
@@ -178,10 +192,10 @@ pub struct MinHashIndex {
     signature_params: Option<SignatureParams>,
     /// Per band: band key -> a key (`< 2^32`) or `MANY | position in overflow`.
     tables: Vec<FxHashMap<u64, u64>>,
-    /// Member lists of buckets with more than one member.
+    /// Member lists of buckets with more than one member. Never shrinks.
     overflow: Vec<Vec<u32>>,
-    /// Unused positions of `overflow`.
-    free: Vec<u32>,
+    /// Unused positions of `overflow` (so each below `overflow.len()`).
+    free: Vec<usize>,
     len: usize,
 }
 
@@ -240,7 +254,8 @@ impl MinHashIndex {
     /// banding or differs in parameters from earlier signatures.
     pub fn insert(&mut self, key: u32, sig: &MinHashSignature) -> Result<()> {
         self.check(sig)?;
-        self.len += 1;
+        // Saturating: empty signatures take no memory, so only the number of calls bounds it.
+        self.len = self.len.saturating_add(1);
         if sig.is_empty() {
             return Ok(());
         }
@@ -264,18 +279,21 @@ impl MinHashIndex {
                             list.push(key);
                         }
                     } else {
+                        // Without `MANY` the slot is a key, `< 2^32`.
                         let list = vec![slot as u32, key];
+                        // `at < overflow.len()`: free positions are below it and it never shrinks;
+                        // a position of a `Vec` is below 2^63, clear of the `MANY` bit.
                         let at = match free.pop() {
                             Some(at) => {
-                                overflow[at as usize] = list;
-                                at as u64
+                                overflow[at] = list;
+                                at
                             }
                             None => {
                                 overflow.push(list);
-                                overflow.len() as u64 - 1
+                                overflow.len() - 1
                             }
                         };
-                        *e.get_mut() = MANY | at;
+                        *e.get_mut() = MANY | at as u64;
                     }
                 }
             }
@@ -309,7 +327,7 @@ impl MinHashIndex {
             }
         });
         for ((key, sig), bk) in items.iter().zip(keys.chunks_exact(b.max(1))) {
-            self.len += 1;
+            self.len = self.len.saturating_add(1);
             if !sig.is_empty() {
                 self.insert_keys(*key, bk);
             }
@@ -356,7 +374,7 @@ impl MinHashIndex {
                     }
                 }
                 *list = Vec::new();
-                free.push(at as u32);
+                free.push(at);
             }
         }
         if found {
@@ -393,6 +411,7 @@ impl MinHashIndex {
         for (table, bk) in self.tables.iter().zip(keys.iter()) {
             if let Some(&slot) = table.get(bk) {
                 if slot & MANY == 0 {
+                    // Without `MANY` the slot is a key, `< 2^32`.
                     out.push(slot as u32);
                 } else {
                     out.extend_from_slice(self.members(slot));
@@ -448,6 +467,7 @@ pub fn candidate_pairs<S: std::borrow::Borrow<MinHashSignature> + Sync>(
         return Err(Error::input("more than 2^32 signatures in one batch"));
     }
     let max_bucket = max_bucket.max(2);
+    // `i < sigs.len() <= u32::MAX`, so `sigs[i]` and `i as u32` are exact; so is `sigs[i as usize]` below.
     let present: Vec<u32> = (0..sigs.len()).filter(|&i| !sigs[i].borrow().is_empty()).map(|i| i as u32).collect();
     let bands: Vec<usize> = (0..params.bands as usize).collect();
     let mut all: Vec<(u32, u32)> = Vec::new();
@@ -459,6 +479,7 @@ pub fn candidate_pairs<S: std::borrow::Borrow<MinHashSignature> + Sync>(
             let mut pairs = Vec::new();
             for bucket in table.chunk_by(|x, y| x.0 == y.0) {
                 for (x, &(_, i)) in bucket.iter().enumerate().skip(1) {
+                    // `x < bucket.len()`.
                     for &(_, j) in &bucket[..x.min(max_bucket)] {
                         pairs.push((j, i));
                     }
@@ -485,6 +506,7 @@ fn merge_sorted<T: Ord + Copy>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
     }
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
+    // Indexes are checked by the loop condition; afterwards `i <= a.len()` and `j <= b.len()`.
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => {

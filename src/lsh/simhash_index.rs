@@ -54,6 +54,8 @@ impl SimHashIndex {
                 "SimHash radius {radius} is above 31; use a MinHash index for loose matches"
             )));
         }
+        // `n <= 32`: blocks are at least 2 bits wide and their widths add up to 64, so every
+        // `shift` is below 64 and `1 << width` is only taken for `width < 64`.
         let n = radius + 1;
         let mut blocks = Vec::new();
         let mut shift = 0;

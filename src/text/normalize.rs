@@ -80,6 +80,8 @@ fn normalize_bytes(text: &str, out: &mut Vec<u8>) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut i = 0;
+    // Bounds: `i <= seg_start <= p < q <= n` (`p >= i`, and `p < n` past the first `if`), and
+    // `bytes[q]` is read only for `q < n`.
     while i < n {
         let p = next_non_ascii(bytes, i);
         if p == n {
@@ -120,6 +122,7 @@ pub(crate) fn next_non_ascii(bytes: &[u8], from: usize) -> usize {
         }
         i += 8;
     }
+    // `i <= bytes.len()` (the last chunk ended there at most), and `i + 8` cannot overflow.
     while i < bytes.len() && bytes[i] < 0x80 {
         i += 1;
     }
@@ -153,6 +156,7 @@ fn push_ascii_run(src: &[u8], out: &mut Vec<u8>) {
     let mut prev_space = out.last().is_none_or(|&b| b == b' ');
     out.reserve(src.len());
     let mut blocks = src.chunks_exact(BLOCK);
+    // Every block has `BLOCK` bytes, so `block[0]`, `block[1..]` and `block[BLOCK - 1]` exist.
     for block in &mut blocks {
         // Reductions with `|` rather than `any`, so that both loops vectorize.
         let control = block.iter().fold(0u8, |acc, &b| acc | u8::from(b < b' ' || b == 0x7f));
@@ -177,6 +181,7 @@ fn push_ascii_scalar(src: &[u8], out: &mut Vec<u8>, mut prev_space: bool) -> boo
     out.resize(base + src.len(), 0);
     let dst = &mut out[base..];
     let mut len = 0usize;
+    // `len` counts the bytes seen before `b` at most, so `len < src.len() = dst.len()`.
     for &b in src {
         let m = ASCII_MAP[usize::from(b & 0x7f)];
         let space = m == b' ';

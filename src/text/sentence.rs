@@ -160,6 +160,9 @@ fn next_state(parts: [Part; 4], c: Cat) -> [Part; 4] {
     }
 }
 
+// In the `match_sb*` helpers `idx` starts at 2 or 3 and drops by at most 2, so it stays a valid
+// index of the four parts.
+
 /// SB8: `ATerm Close* Sp* × ( ¬(OLetter | Upper | Lower | ParaSep | SATerm) )* Lower`.
 fn match_sb8(parts: &[Part; 4], ahead: &[u8]) -> bool {
     let mut idx = if parts[3] == Part::SpPlus { 2 } else { 3 };
@@ -231,6 +234,7 @@ impl Iterator for AsciiBreaks<'_> {
                 (self.state, self.pos) = (state, pos);
                 continue;
             }
+            // `before < bytes.len()`: the byte at it was just read.
             let before = self.pos;
             let state = self.state;
             let c = cat(b);

@@ -69,6 +69,9 @@ fn for_each_word<'t>(text: &'t str, f: &mut impl FnMut(&'t str)) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut start = 0;
+    // Bounds and boundaries: `start <= cut <= p < end <= n`; `start`, `cut` and `end` are 0, `n`,
+    // or positions just after or at an ASCII space, so all are character boundaries. The byte
+    // reads are at `s + 1 < p` and `q + 1 < n`.
     while start < n {
         let p = next_non_ascii(bytes, start);
         if p == n {
@@ -120,7 +123,8 @@ pub(crate) fn is_spaceless(c: char) -> bool {
 }
 
 fn unicode_words<'t>(text: &'t str, f: &mut impl FnMut(&'t str)) {
-    // A run of spaceless characters, as byte offsets into `text`.
+    // A run of spaceless characters, as byte offsets into `text`: word starts and ends, so
+    // character boundaries, and slicing `text` with them cannot panic.
     let mut run: Option<(usize, usize)> = None;
     for (start, word) in text.unicode_word_indices() {
         let end = start + word.len();
@@ -232,6 +236,8 @@ fn word_mask(bytes: &[u8], base: usize) -> u64 {
     const LOW_BITS: u64 = 0x0101_0101_0101_0101;
     const GATHER: u64 = 0x0102_0408_1020_4080;
     // Bytes base - 1 ..= base + 64.
+    // Callers pass `base < bytes.len()`: `base - 1` is read only when `base > 0`, `end - base` is
+    // 1 to `BLOCK + 1` (within `window[1..]`), and the final shift is by less than 64.
     let mut window = [0u8; BLOCK + 2];
     if base > 0 {
         window[0] = bytes[base - 1];
@@ -283,6 +289,7 @@ fn ascii_words<'t>(text: &'t str, f: &mut impl FnMut(&'t str)) {
     while base < n {
         let in_word = word_mask(bytes, base);
         let prev_in = u64::from(open.is_some());
+        // `base < n`, so `n - base` is positive and the shift below 64.
         let valid = if n - base >= BLOCK { u64::MAX } else { (1u64 << (n - base)) - 1 };
         // Starts: in a word, previous byte not; ends: not in a word, previous byte in one.
         let mut events = (in_word ^ ((in_word << 1) | prev_in)) & valid;
@@ -302,10 +309,13 @@ fn ascii_words<'t>(text: &'t str, f: &mut impl FnMut(&'t str)) {
 }
 
 /// Calls `f` on `text[start..end]` unless it is made only of `_`.
+///
+/// `text` is ASCII and `start <= end <= text.len()` (a word's start and end), so the slice is in
+/// bounds and on character boundaries.
 #[inline]
 fn emit<'t>(text: &'t str, start: usize, end: usize, f: &mut impl FnMut(&'t str)) {
     let word = &text[start..end];
-    if word.as_bytes()[0] != b'_' || word.bytes().any(|b| b != b'_') {
+    if word.bytes().any(|b| b != b'_') {
         f(word);
     }
 }
