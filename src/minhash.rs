@@ -402,11 +402,12 @@ impl Densifier {
     /// Writes the signature values of `mins` (at least one bin filled) to `out`, using `empty`
     /// as scratch space.
     ///
-    /// Branch-free where the branches would be unpredictable (whether a bin is empty, whether
-    /// a step lands on a filled bin): the values of all bins are copied (a loop that
-    /// vectorizes), the positions of the empty bins are compacted into `empty`, and each empty
-    /// bin takes the first filled bin among its precomputed steps with conditional moves.
-    /// Only when all of those are empty (most bins empty) are further steps computed.
+    /// The values of all bins are copied (a loop that vectorizes), the positions of the empty
+    /// bins are compacted into `empty` without branches, and each empty bin walks its
+    /// precomputed steps until one lands on a filled bin. The walk stops at the first hit:
+    /// reading all eight steps with conditional moves instead cost twice as much on the news
+    /// corpus, whose many short texts leave many bins empty. Only when all eight are empty
+    /// (most bins empty) are further steps computed.
     fn densify_into(&self, mins: &[u64], empty: &mut Vec<u32>, out: &mut Vec<u32>) {
         let start = out.len();
         out.extend(mins.iter().map(|&m| m as u32));
@@ -437,10 +438,12 @@ impl Densifier {
             let i = i as usize;
             let mut v = u64::MAX;
             if let Some(steps) = self.steps.get(i * DENSIFY_STEPS..(i + 1) * DENSIFY_STEPS) {
-                // Last to first, so that the first filled step is the one kept.
-                for &j in steps.iter().rev() {
+                for &j in steps {
                     let c = mins.get(usize::from(j)).copied().unwrap_or(u64::MAX);
-                    v = if c != u64::MAX { c } else { v };
+                    if c != u64::MAX {
+                        v = c;
+                        break;
+                    }
                 }
             }
             let mut t = if self.steps.is_empty() { 1 } else { DENSIFY_STEPS as u64 + 1 };

@@ -273,13 +273,25 @@ impl<'a> Verifier<'a> {
                 }
             }
             let mut best = (usize::MAX, 0.0);
-            touched.sort_unstable();
+            // In position order. Common words touch most sentences: then a scan beats a sort.
+            if touched.len() * 4 >= acc.len() {
+                touched.clear();
+                touched.extend((0..acc.len() as u32).filter(|&k| acc[k as usize] != 0.0));
+            } else {
+                touched.sort_unstable();
+            }
             for &k in &touched {
-                let (lower, _, _) = Verifier::overlap(ms, long_mass[k as usize], acc[k as usize]);
+                let (mk, shared) = (long_mass[k as usize], acc[k as usize]);
+                acc[k as usize] = 0.0;
+                // The bound is below the raw share, which must reach the threshold to match:
+                // most touched sentences share only common words, and skip the bound here.
+                if shared / ms.sum.max(mk.sum) < self.threshold {
+                    continue;
+                }
+                let (lower, _, _) = Verifier::overlap(ms, mk, shared);
                 if lower > best.1 {
                     best = (k as usize, lower);
                 }
-                acc[k as usize] = 0.0;
             }
             touched.clear();
             if best.0 != usize::MAX && best.1 >= self.threshold {
