@@ -280,6 +280,7 @@ impl SynthConfig {
     /// Each rewrite applies between `min` and `max` distinct transforms (inclusive, uniform),
     /// capped at the number of transforms with a positive weight.
     pub fn transforms_per_rewrite(&mut self, min: u32, max: u32) -> &mut Self {
+        // A constant 7: the cast is lossless.
         let n = Transform::ALL.len() as u32;
         self.transforms = (min.min(max).min(n), min.max(max).min(n));
         self
@@ -298,6 +299,7 @@ impl SynthConfig {
     /// 0 disables it).
     pub fn transform_weight(&mut self, transform: Transform, weight: f64) -> &mut Self {
         let w = if weight.is_finite() && weight > 0.0 { weight.min(1e9) } else { 0.0 };
+        // `index` is a position in `Transform::ALL`, which has as many entries as `weights`.
         self.weights[transform.index()] = w;
         self
     }
@@ -306,6 +308,7 @@ impl SynthConfig {
     pub fn only(&mut self, transforms: &[Transform]) -> &mut Self {
         self.weights = [0.0; 7];
         for &t in transforms {
+            // In bounds: see `transform_weight`.
             self.weights[t.index()] = 1.0;
         }
         self
@@ -361,7 +364,8 @@ pub struct SynthDoc {
 /// in input order), the source itself and its rewrites as in [`rewrites_of`] with stream 0, or
 /// the source alone with kind `negative`.
 ///
-/// Sources with no word, and sources whose id repeats an earlier one, are skipped. See the
+/// Sources with no word, and sources whose id repeats an earlier one, are skipped, as are usable
+/// sources after the first 2^32 - 1 (sources are numbered with `u32`). See the
 /// [module documentation](self) for an example with evaluation; [`generate_each`] streams the
 /// same documents without collecting them.
 ///
@@ -419,6 +423,7 @@ pub fn generate_each<E>(
     let plan = plan(sources, config);
     for chunk in plan.chunks(1024) {
         let docs: Vec<Vec<SynthDoc>> = par::map(chunk, |&(i, role)| {
+            // `plan` returns indices into `sources` only (as source and as anchor).
             let (id, text) = &sources[i];
             match role {
                 Role::Anchor => rewrites_of(id, text, config, 0),
@@ -540,7 +545,8 @@ pub fn may_be_same_story(a: &str, b: &str) -> bool {
 /// limit: on the news corpus these are templated reports of different events (monthly trade
 /// figures, airline load factors, quarterly results), which are valid, hard different-story
 /// pairs. A 5-gram pair just over the limit can occasionally be missed when both texts are long
-/// and share few 5-grams. Memory is about 2 KB per source.
+/// and share few 5-grams. Memory is about 2 KB per source. Sources are numbered with `u32`, so
+/// only the first 2^32 - 1 usable sources are considered (as in [`generate`]).
 ///
 /// # Example
 ///
@@ -560,6 +566,11 @@ pub fn may_be_same_story(a: &str, b: &str) -> bool {
 pub fn dedupe_sources(sources: &[(String, String)]) -> Vec<usize> {
     const DF_CAP: usize = 64;
     let usable = usable_sources(sources);
+    // Index arithmetic below: `usable_sources` returns at most `MAX_SOURCES` (u32::MAX) indices into
+    // `sources`, so every document number `d < n` fits in a `u32` (the `d as u32` casts are
+    // lossless), and every `u32` document number stored below (in `entries`, `candidates`,
+    // `postings`, `sentence_entries`) is such a `d`, so indexing the `n`-long vectors `feats`,
+    // `earlier`, `signatures`, `groups_of` and `kept` with it is in bounds.
     let n = usable.len();
     struct Feat {
         sampled: Vec<u64>,
@@ -601,6 +612,7 @@ pub fn dedupe_sources(sources: &[(String, String)]) -> Vec<usize> {
     involved.sort_unstable();
     involved.dedup();
     let full: Vec<Vec<u64>> = par::map(&involved, |&d| shingle_set(&sources[usable[d as usize]].1));
+    // `full` is `involved` mapped, so a position found in `involved` indexes `full`.
     let full_of = |d: u32| involved.binary_search(&d).ok().map(|k| &full[k]);
     let near: Vec<bool> = par::map(&candidates, |&(a, b)| match (full_of(a), full_of(b)) {
         (Some(x), Some(y)) => containment(x, y) > SAME_STORY_CONTAINMENT,
@@ -613,7 +625,8 @@ pub fn dedupe_sources(sources: &[(String, String)]) -> Vec<usize> {
     }
     drop(full);
 
-    // Content-word Jaccard, among texts that share rare words (in at most 64 texts).
+    // Content-word Jaccard, among texts that share rare words (in at most 64 texts). `DF_CAP` is 64:
+    // the cast is lossless.
     let df = document_frequencies(feats.iter().map(|f| f.content.as_slice()));
     let signatures: Vec<Vec<u64>> =
         par::map(&feats, |f| rare_words(&f.content, &df, DF_CAP as u32).into_iter().map(|(_, w)| w).collect());
@@ -629,6 +642,7 @@ pub fn dedupe_sources(sources: &[(String, String)]) -> Vec<usize> {
         let mut shared: HashMap<u32, u32> = HashMap::new();
         for w in &signatures[d as usize] {
             for &e in postings.get(w).map(Vec::as_slice).unwrap_or_default().iter().take_while(|&&e| e < d) {
+                // At most 32 (the signature's distinct words, each posting a document once).
                 *shared.entry(e).or_insert(0) += 1;
             }
         }
@@ -655,8 +669,10 @@ pub fn dedupe_sources(sources: &[(String, String)]) -> Vec<usize> {
         sentence_entries.extend(f.sentences.iter().map(|&h| (h, d as u32)));
     }
     par::sort_unstable(&mut sentence_entries);
-    let mut groups_of: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut num_groups = 0u32;
+    let mut groups_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    // Counted in `usize`: a group holds at least two entries of `sentence_entries`, so there are
+    // fewer groups than entries in memory.
+    let mut num_groups = 0usize;
     for run in sentence_entries.chunk_by(|x, y| x.0 == y.0) {
         if run.len() < 2 {
             continue;
@@ -668,13 +684,14 @@ pub fn dedupe_sources(sources: &[(String, String)]) -> Vec<usize> {
     }
 
     let mut kept = vec![false; n];
-    let mut group_kept = vec![false; num_groups as usize];
+    let mut group_kept = vec![false; num_groups];
+    // Every group number stored in `groups_of` is below `num_groups`.
     for d in 0..n {
-        let dup = earlier[d].iter().any(|&a| kept[a as usize]) || groups_of[d].iter().any(|&g| group_kept[g as usize]);
+        let dup = earlier[d].iter().any(|&a| kept[a as usize]) || groups_of[d].iter().any(|&g| group_kept[g]);
         if !dup {
             kept[d] = true;
             for &g in &groups_of[d] {
-                group_kept[g as usize] = true;
+                group_kept[g] = true;
             }
         }
     }
@@ -685,8 +702,10 @@ pub fn dedupe_sources(sources: &[(String, String)]) -> Vec<usize> {
 fn count_pairs(docs: impl Iterator<Item = u32>, counts: &mut HashMap<(u32, u32), u32>) {
     let docs: Vec<u32> = docs.collect();
     for (k, &a) in docs.iter().enumerate() {
+        // `k < docs.len()`, so `k + 1 <= docs.len()` is a valid start.
         for &b in &docs[k + 1..] {
-            *counts.entry((a.min(b), a.max(b))).or_insert(0) += 1;
+            let count = counts.entry((a.min(b), a.max(b))).or_insert(0);
+            *count = count.saturating_add(1);
         }
     }
 }
@@ -694,7 +713,8 @@ fn count_pairs(docs: impl Iterator<Item = u32>, counts: &mut HashMap<(u32, u32),
 fn document_frequencies<'a>(sets: impl Iterator<Item = &'a [u64]>) -> HashMap<u64, u32> {
     let mut df: HashMap<u64, u32> = HashMap::new();
     for w in sets.flatten() {
-        *df.entry(*w).or_insert(0) += 1;
+        let count = df.entry(*w).or_insert(0);
+        *count = count.saturating_add(1);
     }
     df
 }
@@ -709,13 +729,18 @@ fn rare_words(words: &[u64], df: &HashMap<u64, u32>, max_df: u32) -> Vec<(u32, u
     sig
 }
 
+/// The most sources [`dedupe_sources`] and [`generate`] consider: they number documents with `u32`.
+const MAX_SOURCES: usize = u32::MAX as usize;
+
+/// The indices of the sources with a word and a new id, at most [`MAX_SOURCES`] of them.
 fn usable_sources(sources: &[(String, String)]) -> Vec<usize> {
     let mut seen: HashSet<&str> = HashSet::new();
-    (0..sources.len())
-        .filter(|&i| {
-            let (id, text) = &sources[i];
-            text.chars().any(char::is_alphanumeric) && seen.insert(id.as_str())
-        })
+    sources
+        .iter()
+        .enumerate()
+        .filter(|(_, (id, text))| text.chars().any(char::is_alphanumeric) && seen.insert(id.as_str()))
+        .map(|(i, _)| i)
+        .take(MAX_SOURCES)
         .collect()
 }
 
@@ -740,18 +765,23 @@ fn plan(sources: &[(String, String)], config: &SynthConfig) -> Vec<(usize, Role)
     if fraction <= 0.0 || kept.len() < 2 {
         return kept.into_iter().map(|i| (i, Role::Anchor)).collect();
     }
+    // As in `dedupe_sources`: `kept` holds at most `MAX_SOURCES` indices into `sources`, so the
+    // `d as u32` casts are lossless and the `u32` document numbers in `postings` and `ranked` index
+    // the `n`-long vectors `signatures`, `wants`, `role` and `kept` (as does every `d in 0..n`).
     let n = kept.len();
     let words: Vec<Vec<u64>> = par::map(&kept, |&i| content_words(&sources[i].1));
     let df = document_frequencies(words.iter().map(Vec::as_slice));
-    let rare_max = ((n / 20) as u32).clamp(3, 256);
+    let rare_max = u32::try_from(n / 20).unwrap_or(u32::MAX).clamp(3, 256);
     // In a large pool, a word found in at most 3 texts is usually a name: two texts sharing one
     // are likely about the same company or event, so they do not make a hard negative.
     let name_df = if n >= 200 { 3 } else { 1 };
-    let n16 = (n as u64) * 16;
+    let n16 = u64::try_from(n).unwrap_or(u64::MAX).saturating_mul(16);
     // Each text's topic signature: its 32 rarest shared words, weighted by rarity (0 for names).
     let signatures: Vec<Vec<(u64, u64)>> = par::map(&words, |ws| {
         rare_words(ws, &df, rare_max)
             .into_iter()
+            // `rare_words` keeps document frequencies of 2 or more, so `d > 0`; `max(1)` keeps `ilog2`
+            // from 0, and `ilog2 + 1 <= 64`.
             .map(|(d, w)| (w, if d <= name_df { 0 } else { u64::from((n16 / u64::from(d)).max(1).ilog2()) + 1 }))
             .collect()
     });
@@ -779,6 +809,7 @@ fn plan(sources: &[(String, String)], config: &SynthConfig) -> Vec<(usize, Role)
         for &(w, weight) in &signatures[d] {
             for &e in postings.get(&w).map(Vec::as_slice).unwrap_or_default() {
                 if e as usize != d {
+                    // At most 32 signature words of weight at most 64 each: no overflow.
                     let s = scores.entry(e).or_insert((0, 0, false));
                     s.0 += weight;
                     s.1 += u32::from(weight > 0);
@@ -863,6 +894,7 @@ fn containment(a: &[u64], b: &[u64]) -> f64 {
 /// `|A ∩ B|` of two sorted, distinct sets.
 fn intersection_size(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0usize);
+    // The loop condition keeps both indices in bounds; `common <= i`, so it cannot overflow.
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
@@ -880,6 +912,7 @@ fn intersection_size(a: &[u64], b: &[u64]) -> usize {
 /// `|A ∩ B| / |A ∪ B|` of two sorted, distinct sets (0 when both are empty).
 fn word_jaccard(a: &[u64], b: &[u64]) -> f64 {
     let common = intersection_size(a, b);
+    // Each length is at most `isize::MAX`, so the sum fits in `usize`; `common <= a.len()`.
     let union = a.len() + b.len() - common;
     if union == 0 { 0.0 } else { common as f64 / union as f64 }
 }
@@ -944,6 +977,7 @@ impl Rng {
     }
 
     fn next_u64(&mut self) -> u64 {
+        // Constant indices into a `[u64; 4]`.
         let s = &mut self.0;
         let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
         let t = s[1] << 17;
@@ -961,6 +995,7 @@ impl Rng {
         if n <= 1 {
             return 0;
         }
+        // `x * n < 2^64 * n` cannot overflow `u128`, and `(x * n) >> 64 < n` fits in `usize`.
         ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
 
@@ -977,7 +1012,12 @@ impl Rng {
         if hi <= lo {
             return lo;
         }
-        lo + self.below((hi - lo) as usize + 1) as u32
+        // `below(hi - lo + 1)`, computed in `u64`/`u128` so that `hi - lo + 1` cannot overflow
+        // (a 32-bit `usize` with `hi - lo == u32::MAX`); the draw is at most `hi - lo`, so it fits
+        // in `u32` and `lo + draw <= hi`.
+        let span = u64::from(hi - lo) + 1;
+        let draw = (u128::from(self.next_u64()) * u128::from(span)) >> 64;
+        lo + u32::try_from(draw).unwrap_or(hi - lo)
     }
 
     fn range(&mut self, lo: f64, hi: f64) -> f64 {
@@ -990,6 +1030,7 @@ impl Rng {
 
     fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
+            // `i < len`, so `i + 1` does not overflow and `j <= i` is in bounds.
             let j = self.below(i + 1);
             items.swap(i, j);
         }
@@ -1028,6 +1069,11 @@ fn is_opener(c: char) -> bool {
 /// brackets), before whitespace and a capital, digit or opening quote; not after abbreviations,
 /// initials or dotted words such as `U.S.`.
 fn split_sentences(par: &str) -> Vec<&str> {
+    // Slicing: `i` and `j` come from `char_indices` and `end` is one of them plus that char's
+    // length, so all three are char boundaries. `start` is 0 or where `after` (a suffix of `par`)
+    // begins, so it is a boundary and `par.len() - after.len()` does not underflow; and `start <= i`
+    // for every later `i`, because the characters skipped between `end` and `start` are whitespace,
+    // never `.`, `!` or `?`.
     let mut out = Vec::new();
     let mut start = 0;
     let mut iter = par.char_indices().peekable();
@@ -1073,10 +1119,11 @@ fn word_count(s: &str) -> usize {
 }
 
 fn mostly_upper(s: &str) -> bool {
-    let (mut upper, mut letters) = (0usize, 0usize);
+    // Counted in `u128`: `letters * 7` can overflow a 32-bit `usize` for a text of about 600 MB.
+    let (mut upper, mut letters) = (0u128, 0u128);
     for c in s.chars().filter(|c| c.is_alphabetic()) {
         letters += 1;
-        upper += usize::from(c.is_uppercase());
+        upper += u128::from(c.is_uppercase());
     }
     letters >= 3 && upper * 10 >= letters * 7
 }
@@ -1113,9 +1160,11 @@ struct Floor {
 
 impl Floor {
     fn of(a: &Article) -> Floor {
+        // The sums count distinct strings and words held in memory, so they fit in `usize`; the
+        // doubling may not (in principle), so it saturates.
         let sentences = a.paras.iter().map(Vec::len).sum::<usize>();
         let words = a.paras.iter().flatten().map(|s| word_count(s)).sum::<usize>();
-        Floor { sentences: (sentences * 2).div_ceil(5).max(1), words: (words * 2).div_ceil(5) }
+        Floor { sentences: sentences.saturating_mul(2).div_ceil(5).max(1), words: words.saturating_mul(2).div_ceil(5) }
     }
 }
 
@@ -1151,6 +1200,7 @@ impl Article {
             .filter(|p| !p.is_empty())
             .collect();
         let mut title = None;
+        // Each index and `remove(0)` below is guarded by the length test before it.
         if lines {
             if paras.len() >= 2 && paras[0].len() == 1 && word_count(&paras[0][0]) <= 20 {
                 title = paras.remove(0).pop();
@@ -1167,6 +1217,7 @@ impl Article {
             let mut rest: Vec<String> = it.collect();
             while !rest.is_empty() {
                 let size = [1, 2, 2, 3].get(rng.below(4)).copied().unwrap_or(2).min(rest.len());
+                // `size <= rest.len()`: `split_off` is in bounds.
                 let tail = rest.split_off(size);
                 paras.push(std::mem::replace(&mut rest, tail));
             }
@@ -1220,6 +1271,7 @@ impl Article {
         self.paras.retain_mut(|p| {
             let keep = p.len().min(left);
             p.truncate(keep);
+            // `keep <= left`.
             left -= keep;
             keep > 0
         });
@@ -1229,11 +1281,14 @@ impl Article {
 fn make_rewrite(source: &Article, floor: &Floor, config: &SynthConfig, rng: &mut Rng) -> (String, String) {
     let mut pool: Vec<(Transform, f64)> =
         Transform::ALL.iter().map(|&t| (t, config.weights[t.index()])).filter(|&(_, w)| w > 0.0).collect();
-    let m = (rng.between(config.transforms.0, config.transforms.1) as usize).min(pool.len());
+    let m =
+        usize::try_from(rng.between(config.transforms.0, config.transforms.1)).unwrap_or(usize::MAX).min(pool.len());
     let mut chosen = Vec::with_capacity(m);
     for _ in 0..m {
         let total: f64 = pool.iter().map(|&(_, w)| w).sum();
         let mut x = rng.unit() * total;
+        // `m <= pool.len()` and each round removes one entry, so the pool is not empty here:
+        // `pool.len() - 1` does not underflow and `k` is in bounds for `remove`.
         let mut k = pool.len() - 1;
         for (i, &(_, w)) in pool.iter().enumerate() {
             if x < w {
@@ -1275,6 +1330,9 @@ fn truncate(a: &mut Article, s: f64, floor: &Floor, rng: &mut Rng) -> bool {
     if n < 2 {
         return false;
     }
+    // `n` counts the sentences, which are in memory: `n + 1` does not overflow, and neither do the
+    // running word counts (at most the bytes of the sentences). `cum` has `n + 1` entries, so
+    // `cum[n]` and, below, `cum[k]` for `k < n` (which `ok` checks first) are in bounds.
     let mut cum = Vec::with_capacity(n + 1);
     cum.push(0usize);
     for sentence in a.paras.iter().flatten() {
@@ -1288,6 +1346,7 @@ fn truncate(a: &mut Article, s: f64, floor: &Floor, rng: &mut Rng) -> bool {
     if a.paras.len() >= 2 && rng.chance(0.5) {
         // At a paragraph end: the one nearest the target that keeps enough.
         let mut k = 0;
+        // `a.paras.len() >= 2`; `k` stays below `n`, and a previous `cut` passed `ok`.
         for p in &a.paras[..a.paras.len() - 1] {
             k += p.len();
             if ok(k) && cut.is_none_or(|c: usize| cum[k].abs_diff(target) < cum[c].abs_diff(target)) {
@@ -1313,6 +1372,7 @@ fn drop_reorder(a: &mut Article, s: f64, floor: &Floor, rng: &mut Rng) -> bool {
     let mut changed = false;
     let mut mode = if n < 3 { 0 } else { rng.below(3) };
     if mode != 1 {
+        // `n >= 2`; a float-to-integer `as` saturates (NaN gives 0).
         let want = ((s * 0.35 * (n - 1) as f64).round() as usize).max(1);
         let mut order: Vec<usize> = (1..n).collect();
         rng.shuffle(&mut order);
@@ -1320,6 +1380,9 @@ fn drop_reorder(a: &mut Article, s: f64, floor: &Floor, rng: &mut Rng) -> bool {
         let mut words = a.word_total();
         let mut dropped = vec![false; n];
         let mut count = 0;
+        // `order` holds `1..n` and `a.paras` and `dropped` have `n` entries. `sentences` and `words`
+        // still include paragraph `i` (not dropped yet; `word_total` sums the same counts), so the
+        // subtractions do not underflow.
         for i in order {
             if count == want {
                 break;
@@ -1333,6 +1396,7 @@ fn drop_reorder(a: &mut Article, s: f64, floor: &Floor, rng: &mut Rng) -> bool {
             }
         }
         let mut i = 0;
+        // `retain` visits the `n` paragraphs once each, in order: `1 <= i <= n`.
         a.paras.retain(|_| {
             i += 1;
             !dropped[i - 1]
@@ -1346,6 +1410,9 @@ fn drop_reorder(a: &mut Article, s: f64, floor: &Floor, rng: &mut Rng) -> bool {
     if mode != 0 && m >= 3 {
         let before = a.paras.clone();
         let moves = 1 + usize::from(s > 0.6);
+        // `m >= 3` and each move keeps `m` paragraphs: `i` is in `1..m`, so `i - 1` (taken when
+        // `i == m - 1`) and `j` are in bounds; after `remove`, `j` is in `1..m - 1` and the insert
+        // position at most `m - 1`, the shortened length.
         for _ in 0..moves {
             let i = 1 + rng.below(m - 1);
             if rng.chance(0.6) {
@@ -1389,6 +1456,8 @@ fn split_sentence(sentence: &str) -> Option<(String, String)> {
     }
     let mid = tokens.len() / 2;
     let mut best: Option<usize> = None;
+    // `i < tokens.len() - 4`, so `tokens[i + 2]` is in bounds, and so are the slices at `best`
+    // below; `rest` then has at least 4 tokens, so `rest[0]` exists.
     for i in 3..tokens.len().saturating_sub(4) {
         let t = tokens[i];
         let next = tokens[i + 1].to_lowercase();
@@ -1427,6 +1496,8 @@ fn split_sentence(sentence: &str) -> Option<(String, String)> {
 /// Merges two sentences into one with a connector.
 fn merge_sentences(a: &str, b: &str, rng: &mut Rng) -> Option<String> {
     let stem = a.strip_suffix('.')?;
+    // A word takes at least a byte of its string, and each string has at most `isize::MAX`: the
+    // sum of the two counts fits in `usize`.
     if stem.ends_with('.') || word_count(a) < 3 || word_count(a) + word_count(b) > 45 || stem.is_empty() {
         return None;
     }
@@ -1453,6 +1524,7 @@ fn split_merge(a: &mut Article, s: f64, rng: &mut Rng) -> bool {
     for p in &mut a.paras {
         let old = std::mem::take(p);
         let mut i = 0;
+        // `old[i]` is read only while `i < old.len()`; `ops` counts sentences.
         while i < old.len() {
             if rng.chance(q) {
                 if let Some((x, y)) = split_sentence(&old[i]) {
@@ -1479,6 +1551,8 @@ fn split_merge(a: &mut Article, s: f64, rng: &mut Rng) -> bool {
     // Nothing happened by chance: apply the first possible operation from a random start.
     let positions: Vec<(usize, usize)> =
         a.paras.iter().enumerate().flat_map(|(pi, p)| (0..p.len()).map(move |si| (pi, si))).collect();
+    // `start < positions.len()` (or 0), so both slices are in bounds. The positions index
+    // `a.paras`, which is only changed right before returning; `si + 1` exists when `get` found it.
     let start = rng.below(positions.len());
     for &(pi, si) in positions[start..].iter().chain(&positions[..start]) {
         if let Some((x, y)) = split_sentence(&a.paras[pi][si]) {
@@ -1739,6 +1813,7 @@ impl std::hash::Hasher for WordHasher {
     fn write(&mut self, bytes: &[u8]) {
         for chunk in bytes.chunks(8) {
             let mut b = [0u8; 8];
+            // `chunks(8)` gives at most 8 bytes.
             b[..chunk.len()].copy_from_slice(chunk);
             self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x517C_C1B7_2722_0A95);
         }
@@ -1772,6 +1847,9 @@ fn synonyms(word: &str) -> Option<&'static [&'static str]> {
 
 /// Splits a token into leading punctuation, an alphabetic core and trailing punctuation.
 fn split_token(token: &str) -> (&str, &str, &str) {
+    // `find` and `rfind` return the byte offset where a char starts, and `end` is one past that
+    // char, so `start` and `end` are char boundaries; when `rfind` finds a char, so did `find`, at
+    // or before it, so `start <= end`.
     let start = token.find(|c: char| c.is_alphanumeric()).unwrap_or(token.len());
     let end = token
         .rfind(|c: char| c.is_alphanumeric())
@@ -1788,7 +1866,7 @@ enum Edit {
 /// The edit a token allows, if any: a synonym replacement (lowercase words, or a capitalized
 /// first word) or dropping an adjective (lowercase, inside a sentence, no punctuation).
 fn token_edit(tokens: &[&str], i: usize) -> Option<Edit> {
-    let (lead, core, trail) = split_token(tokens[i]);
+    let (lead, core, trail) = split_token(tokens.get(i)?);
     if core.len() < 2 || !core.chars().all(|c| c.is_ascii_alphabetic()) {
         return None;
     }
@@ -1837,6 +1915,7 @@ fn reword_sentence(
     let tokens: Vec<&str> = sentence.split_whitespace().collect();
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
     let mut changed = false;
+    // `i < tokens.len()`; `edits` counts tokens, which are in memory.
     for i in 0..tokens.len() {
         let Some(edit) = token_edit(&tokens, i) else {
             out.push(tokens[i].to_string());
@@ -1859,7 +1938,8 @@ fn reword_sentence(
                 out.push(format!("{lead}{word}{trail}"));
             }
             Edit::Drop => {
-                let next_vowel = tokens[i + 1].starts_with(|c: char| "aeiouAEIOU".contains(c));
+                // `Edit::Drop` is only allowed before another token, so the `get` always finds one.
+                let next_vowel = tokens.get(i + 1).is_some_and(|t| t.starts_with(|c: char| "aeiouAEIOU".contains(c)));
                 if let Some(prev) = out.last_mut() {
                     let fixed = match (prev.as_str(), next_vowel) {
                         ("a", true) => Some("an"),
@@ -1881,6 +1961,8 @@ fn reword_sentence(
 fn reword(a: &mut Article, s: f64, rng: &mut Rng) -> bool {
     let p = 0.05 + 0.25 * s;
     let title_ok = a.title.as_deref().is_some_and(|t| !mostly_upper(t));
+    // The counts below count tokens in memory, so they do not overflow; nor does `seen`, which
+    // counts candidates.
     let (mut content, mut candidates) = (0usize, 0usize);
     {
         let mut count = |sentence: &str| {
@@ -1997,6 +2079,7 @@ fn headline_from_lede(lede: &str, rng: &mut Rng) -> Option<String> {
     if words.len() < 3 {
         return None;
     }
+    // `words[0]` exists: `words.len() > 4` is tested first.
     if words.len() > 4 && matches!(words[0], "The" | "A" | "An") && rng.chance(0.6) {
         words.remove(0);
     }
@@ -2107,8 +2190,13 @@ fn lookalike(c: char) -> Option<&'static str> {
 }
 
 /// One OCR error at `chars[i]` (alphanumeric); returns how many characters it consumed.
+///
+/// `i < chars.len()`, as both callers ensure; it consumes 2 characters only when `chars[i + 1]`
+/// exists.
 fn ocr_error(chars: &[char], i: usize, out: &mut String, rng: &mut Rng) -> usize {
-    let c = chars[i];
+    let Some(&c) = chars.get(i) else {
+        return 1;
+    };
     match (c, chars.get(i + 1)) {
         ('r', Some('n')) => {
             out.push('m');
@@ -2133,10 +2221,13 @@ fn ocr_error(chars: &[char], i: usize, out: &mut String, rng: &mut Rng) -> usize
 
 fn ocr_text(text: &str, rate: f64, rng: &mut Rng, ops: &mut usize) -> String {
     let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len() + 8);
+    // `text.len() <= isize::MAX`, so `+ 8` does not overflow; the cap keeps the capacity valid.
+    let mut out = String::with_capacity((text.len() + 8).min(isize::MAX.unsigned_abs()));
     let mut i = 0;
     let mut in_word = false;
     let mut hyphen_at = usize::MAX;
+    // `chars[i]` and `chars[i..]` are read only while `i < chars.len()`; `i + len / 2 <= chars.len()`
+    // and `ocr_error` advances `i` by at most the characters left.
     while i < chars.len() {
         let c = chars[i];
         if !c.is_alphanumeric() {
@@ -2183,6 +2274,7 @@ fn ocr(a: &mut Article, s: f64, rng: &mut Rng) -> bool {
     // Short texts may get no error by chance: force one.
     let slots: Vec<&mut String> = a.title.iter_mut().chain(a.paras.iter_mut().flatten()).collect();
     let weights: Vec<usize> = slots.iter().map(|s| s.chars().filter(|c| c.is_alphanumeric()).count()).collect();
+    // A sum of character counts of strings in memory: no overflow.
     let total: usize = weights.iter().sum();
     if total == 0 {
         return false;
@@ -2198,6 +2290,8 @@ fn ocr(a: &mut Article, s: f64, rng: &mut Rng) -> bool {
         else {
             return false;
         };
+        // `pos < chars.len()`, so `pos + 1` is a valid start and `pos + used <= chars.len() + 1`
+        // does not overflow.
         let mut out: String = chars[..pos].iter().collect();
         let used = ocr_error(&chars, pos, &mut out, rng);
         out.extend(&chars[(pos + used).min(chars.len())..]);
@@ -2300,6 +2394,7 @@ fn boilerplate(a: &mut Article, s: f64, rng: &mut Rng) -> bool {
         *part = rng.chance(p);
     }
     if !parts.iter().any(|&x| x) {
+        // `below(len) < len`.
         parts[rng.below(parts.len())] = true;
     }
     let [cookie, ads, share, related, bio, footer] = parts;
@@ -2313,6 +2408,7 @@ fn boilerplate(a: &mut Article, s: f64, rng: &mut Rng) -> bool {
         if n <= 1 {
             a.inserts.push((0, site.ad.to_string()));
         } else {
+            // `n >= 2` and `every >= 2`.
             let every = 2 + rng.below(2);
             for i in (0..n - 1).filter(|i| i % every == every - 1) {
                 a.inserts.push((i, site.ad.to_string()));
@@ -2472,5 +2568,130 @@ mod tests {
         let y = "Rexnord shares: Banner Industries has completed the purchase, paying 26.25 dlrs each.";
         assert!(containment(&shingle_set(x), &shingle_set(y)) <= SAME_STORY_CONTAINMENT);
         assert!(may_be_same_story(x, y));
+    }
+
+    mod no_panic {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Words that reach the sentence splitter, the synonym and adjective tables, the
+        /// split/merge rules and the headline rules.
+        const WORDS: &[&str] = &[
+            "The",
+            "the",
+            "A",
+            "a",
+            "an",
+            "An",
+            "I",
+            "company",
+            "said",
+            "profits",
+            "rose",
+            "new",
+            "big",
+            "and",
+            "but",
+            "while",
+            "so",
+            ",",
+            ";",
+            "Mr.",
+            "U.S.",
+            "pct",
+            "mln",
+            "dlrs",
+            "however",
+            "Prices",
+            "it",
+            "they",
+            "said,",
+            "announced;",
+            "12",
+            "5.5",
+            "Acme",
+            "officials",
+            "large",
+            "OLYMPIC",
+            "modern",
+            "learning",
+            "rn",
+            "cl",
+        ];
+
+        /// A fragment of text: arbitrary Unicode, letters with combining marks, emoji (with joiners
+        /// and variation selectors), CJK and kana, lone punctuation, whitespace or a news word.
+        fn piece() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "\\PC{0,12}",
+                "[\\p{L}\\p{M}]{1,6}",
+                "[e\u{301}\u{308}\u{327}\u{20DD}\u{1F300}-\u{1F64F}\u{1F9D1}\u{200D}\u{FE0F}\u{1F3FD}]{1,5}",
+                "[\u{4E00}-\u{9FFF}\u{3040}-\u{30FF}。、！？]{1,8}",
+                "[.!?,;:'\"()\\[\\]«»“”‘’—-]{1,3}",
+                "[ \n\t\r\u{A0}\u{2028}]{1,3}",
+                prop::sample::select(WORDS).prop_map(str::to_string),
+            ]
+        }
+
+        fn sentence() -> impl Strategy<Value = String> {
+            (prop::collection::vec(prop::sample::select(WORDS), 1..14), "[.!?]", "[ \n]{1,2}")
+                .prop_map(|(words, end, gap)| format!("{}{end}{gap}", words.join(" ")))
+        }
+
+        fn text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just(String::new()),
+                "\\PC{0,3}",
+                prop::collection::vec(piece(), 0..24).prop_map(|p| p.concat()),
+                (sentence(), 1..6usize).prop_map(|(s, k)| s.repeat(k)),
+                prop::collection::vec(prop_oneof![piece(), sentence()], 0..12).prop_map(|p| p.concat()),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(48))]
+
+            /// `generate` on arbitrary sources never panics, and every document belongs to a given
+            /// source: the first source with its id and a word, emitted unchanged as `source` or
+            /// `negative` before any rewrite of it.
+            #[test]
+            fn generate_never_panics_and_clusters_are_sources(
+                sources in prop::collection::vec(("[a-c]{1,2}|\\PC{0,2}", text()), 0..6),
+                seed: u64,
+                fraction in prop_oneof![Just(0.0), Just(1.0), 0.0f64..1.0],
+                near_copies: bool,
+                transforms in (0u32..8, 0u32..8),
+                strength in (0.0f64..=1.0, 0.0f64..=1.0),
+            ) {
+                let mut config = SynthConfig::new(seed);
+                config
+                    .rewrites_per_source(1, 2)
+                    .transforms_per_rewrite(transforms.0, transforms.1)
+                    .strength(strength.0, strength.1)
+                    .hard_negatives(HardNegatives::Fraction(fraction))
+                    .dedupe(if near_copies { SourceDedupe::NearCopies } else { SourceDedupe::Off });
+                let docs = generate(&sources, &config);
+                // The first source with the id and a word; a source without a word is skipped.
+                let mut first: HashMap<&str, &str> = HashMap::new();
+                for (id, text) in sources.iter().filter(|(_, t)| t.chars().any(char::is_alphanumeric)) {
+                    first.entry(id.as_str()).or_insert(text.as_str());
+                }
+                let mut emitted: HashSet<&str> = HashSet::new();
+                for d in &docs {
+                    let source = first.get(d.cluster.as_str());
+                    prop_assert!(source.is_some(), "cluster {:?} is not a source id", d.cluster);
+                    if d.kind == "source" || d.kind == "negative" {
+                        prop_assert_eq!(&d.id, &d.cluster);
+                        prop_assert_eq!(Some(&d.text.as_str()), source);
+                        prop_assert!(emitted.insert(d.cluster.as_str()), "{:?} emitted twice", d.cluster);
+                    } else {
+                        prop_assert!(emitted.contains(d.cluster.as_str()), "rewrite before its source");
+                    }
+                    if let Some(anchor) = &d.negative_of {
+                        prop_assert!(d.kind == "negative" && first.contains_key(anchor.as_str()));
+                    }
+                }
+            }
+        }
     }
 }
