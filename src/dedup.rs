@@ -333,10 +333,8 @@ impl Deduplicator {
 
     /// The evidence that two analyzed texts are the same story, under word weights `idf`.
     pub fn verify(&self, a: &Analysis, b: &Analysis, idf: &Idf) -> Evidence {
-        if a.fingerprint.is_some() && a.fingerprint == b.fingerprint {
-            return Evidence { score: 1.0, exact: true, ..Evidence::default() };
-        }
-        Verifier::new(idf, self.config.threshold).evidence(&a.features, &b.features)
+        exact_evidence(a, b)
+            .unwrap_or_else(|| Verifier::new(idf, self.config.threshold).evidence(&a.features, &b.features))
     }
 
     /// Removes from each analysis the sentences that recur across the batch far more often than
@@ -444,11 +442,8 @@ impl Deduplicator {
         let links: Vec<Link> = crate::par::map(&candidates, |&(a, b, c)| {
             let (a, b) = (a as usize, b as usize);
             let (x, y) = (&analyses[a], &analyses[b]);
-            let evidence = if x.fingerprint.is_some() && x.fingerprint == y.fingerprint {
-                Evidence { score: 1.0, exact: true, ..Evidence::default() }
-            } else {
-                verifier.evidence_prepared(&x.features, &prepared[a], &y.features, &prepared[b])
-            };
+            let evidence = exact_evidence(x, y)
+                .unwrap_or_else(|| verifier.evidence_prepared(&x.features, &prepared[a], &y.features, &prepared[b]));
             let stage = match c {
                 _ if evidence.exact => Stage::Exact,
                 KEYWORDS => Stage::Keywords,
@@ -459,6 +454,15 @@ impl Deduplicator {
         let priority = analyses.iter().map(|a| a.features.len() as u64).collect();
         Ok(Scored { links, priority, order: (0..n).collect() })
     }
+}
+
+/// The evidence of two texts identical after normalization (non-empty), or `None`.
+fn exact_evidence(a: &Analysis, b: &Analysis) -> Option<Evidence> {
+    (a.fingerprint.is_some() && a.fingerprint == b.fingerprint).then(|| Evidence {
+        score: 1.0,
+        exact: true,
+        ..Evidence::default()
+    })
 }
 
 /// Stage number of the keyword stage in candidate lists.

@@ -524,7 +524,7 @@ pub fn rewrites_of(source_id: &str, text: &str, config: &SynthConfig, rng_stream
 /// ```
 pub fn may_be_same_story(a: &str, b: &str) -> bool {
     containment(&shingle_set(a), &shingle_set(b)) > SAME_STORY_CONTAINMENT
-        || word_jaccard(&content_words(a), &content_words(b)) >= SAME_STORY_WORD_JACCARD
+        || crate::shingle::jaccard(&content_words(a), &content_words(b)) >= SAME_STORY_WORD_JACCARD
         || {
             let ka = sentence_keys(a);
             let kb: HashSet<u64> = sentence_keys(b).into_iter().collect();
@@ -652,7 +652,8 @@ pub fn dedupe_sources(sources: &[(String, String)]) -> Vec<usize> {
             .filter(|&(e, c)| {
                 let theirs = &feats[e as usize].content;
                 // Two shared rare words, unless a set is so small that one word can reach the limit.
-                (c >= 2 || mine.len().min(theirs.len()) <= 2) && word_jaccard(mine, theirs) >= SAME_STORY_WORD_JACCARD
+                (c >= 2 || mine.len().min(theirs.len()) <= 2)
+                    && crate::shingle::jaccard(mine, theirs) >= SAME_STORY_WORD_JACCARD
             })
             .map(|(e, _)| e)
             .collect();
@@ -888,33 +889,7 @@ fn containment(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    intersection_size(a, b) as f64 / a.len().min(b.len()) as f64
-}
-
-/// `|A ∩ B|` of two sorted, distinct sets.
-fn intersection_size(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    // The loop condition keeps both indices in bounds; `common <= i`, so it cannot overflow.
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    common
-}
-
-/// `|A ∩ B| / |A ∪ B|` of two sorted, distinct sets (0 when both are empty).
-fn word_jaccard(a: &[u64], b: &[u64]) -> f64 {
-    let common = intersection_size(a, b);
-    // Each length is at most `isize::MAX`, so the sum fits in `usize`; `common <= a.len()`.
-    let union = a.len() + b.len() - common;
-    if union == 0 { 0.0 } else { common as f64 / union as f64 }
+    crate::shingle::intersection_len(a, b) as f64 / a.len().min(b.len()) as f64
 }
 
 /// Hashes of the sentences of `text` with at least [`LONG_SENTENCE_WORDS`] words, sorted, distinct.

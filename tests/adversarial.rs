@@ -6,11 +6,14 @@
 //! the debug build of `cargo test` in seconds: the 50 MB text goes through the configurable size
 //! limit (and the default limit in a release build), and the tiny texts are cheap by design.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use reprint::group::{Grouping, cluster};
 use reprint::text::Normalizer;
 use reprint::{Deduplicator, ErrorKind};
+use support::Rng;
 
 /// Every item is in exactly one group; groups are consistent; links stay inside their group.
 fn check(g: &Grouping, n: usize) {
@@ -60,28 +63,9 @@ fn assert_groups_are_pure<K: PartialEq + std::fmt::Debug>(g: &Grouping, key: imp
     }
 }
 
-/// The five seed articles (the BBC story, its paraphrase, three other stories).
+/// The five seed articles' texts (the BBC story, its paraphrase, three other stories).
 fn seeds() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/seeds");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("seed folder")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    files.iter().map(|f| std::fs::read_to_string(f).expect("seed text")).collect()
-}
-
-/// A deterministic xorshift generator.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, m: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % m as u64) as usize
-    }
+    support::seeds().into_iter().map(|(_, text)| text).collect()
 }
 
 /// A made-up word (never an English word or stem, so no two differ only by an ending).

@@ -7,51 +7,22 @@
 
 #![cfg(feature = "cli")]
 
-use std::io::Write;
+mod support;
+
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
+use support::cli::{Run, run_with};
 
-const BIN: &str = env!("CARGO_BIN_EXE_reprint");
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
+/// [`run_with`], which also checks that the program exits with 0, 1 or 2, never otherwise.
 fn run(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the reprint binary runs");
-    let mut input = child.stdin.take().expect("stdin");
-    let data = stdin.to_vec();
-    // Written from a thread: the program may stop reading early on an error.
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().expect("the reprint binary finishes");
-    let _ = writer.join();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).expect("output is UTF-8"),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let run = run_with(args, stdin);
     assert!(run.code == 0 || run.code == 1 || run.code == 2, "crashed with {}: {}", run.code, run.stderr);
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     run
 }
 
 fn scratch(test: &str) -> PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("adversarial-cli-{test}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
+    support::cli::scratch(&format!("adversarial-cli-{test}"))
 }
 
 /// `(id, cluster)` of every output line.

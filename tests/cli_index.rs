@@ -9,63 +9,18 @@
 mod corpus;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
 
+use corpus::support;
 use serde_json::{Value, json};
-
-const BIN: &str = env!("CARGO_BIN_EXE_reprint");
+use support::cli::{Run, run, run_with};
 
 fn seeds() -> String {
     format!("{}/examples/data/seeds", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-index-{test}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn lines(&self) -> Vec<Value> {
-        self.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-    }
-
-    fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
-        self
-    }
-}
-
-fn run_with(args: &[&str], stdin: &[u8]) -> Run {
-    use std::io::Write;
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
-}
-
-fn run(args: &[&str]) -> Run {
-    run_with(args, b"")
+    support::cli::scratch(&format!("cli-index-{test}"))
 }
 
 /// `{"id", "cluster"}` lines as id -> cluster, ids and clusters as JSON text.

@@ -3,20 +3,11 @@
 //! representatives and the same scored links with 1 and 2 threads and in shuffled orders.
 //! (`tests/determinism.rs` checks the same on a corpus of made-up words.)
 
+mod support;
+
 use reprint::Deduplicator;
 use reprint::synth::{SynthConfig, generate};
-
-/// A deterministic xorshift generator.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, m: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % m as u64) as usize
-    }
-}
+use support::Rng;
 
 /// `n` news-like articles on overlapping topics: a title and eight sentences in paragraphs of
 /// two, each story with a named subject of its own and numbers.

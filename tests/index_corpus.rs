@@ -9,7 +9,11 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
+#[path = "support/mod.rs"]
+pub mod support;
+
+/// The five seed articles, ids "000" to "004".
+pub use support::seeds;
 
 use reprint::synth::{SynthConfig, generate};
 
@@ -101,24 +105,6 @@ pub fn sources(n: usize, seed: u64) -> Vec<(String, String)> {
             let title = sentence(&mut rng, names, vocab);
             let body: Vec<String> = (0..4 + rng.below(10)).map(|_| sentence(&mut rng, names, vocab)).collect();
             (format!("s{i:05}"), format!("{} {}", title.trim_end_matches('.'), body.join(" ")))
-        })
-        .collect()
-}
-
-/// The five seed articles, ids "000" to "004".
-pub fn seeds() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/seeds");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("examples/data/seeds")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|f| {
-            let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-            (stem.chars().take(3).collect(), std::fs::read_to_string(f).expect("seed text"))
         })
         .collect()
 }

@@ -1,109 +1,15 @@
 //! Regression tests: inputs found by fuzzing (fuzz/) and by the adversarial corpus, kept as
 //! ordinary tests, and the reference implementations the optimised code must match exactly.
 
+mod support;
+
 use reprint::group::cluster;
+use support::Rng;
 
-/// The first implementation of `group::cluster` (a fresh scan of the whole component per group,
-/// quadratic on long chains), which the current one must match label for label.
-mod reference {
-    /// `reprint::group::cluster` as first written.
-    pub fn cluster(n: usize, links: &[(usize, usize, f64)], priority: &[u64]) -> Vec<usize> {
-        let mut adj: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
-        for &(a, b, s) in links {
-            if a < n && b < n && a != b {
-                adj[a].push((b, s));
-                adj[b].push((a, s));
-            }
-        }
-        for l in &mut adj {
-            l.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
-            l.dedup_by_key(|x| x.0);
-        }
-        let prio = |i: usize| priority.get(i).copied().unwrap_or(0);
-        let mut label: Vec<usize> = (0..n).collect();
-        let mut done = vec![false; n];
-        let mut in_group = vec![false; n];
-        for start in 0..n {
-            if done[start] || adj[start].is_empty() {
-                continue;
-            }
-            // The connected component of `start`, ascending.
-            let mut comp = vec![start];
-            let mut seen = std::collections::HashSet::from([start]);
-            let mut k = 0;
-            while k < comp.len() {
-                for &(v, _) in &adj[comp[k]] {
-                    if seen.insert(v) {
-                        comp.push(v);
-                    }
-                }
-                k += 1;
-            }
-            comp.sort_unstable();
-            let mut remaining = comp;
-            while !remaining.is_empty() {
-                // Representative: highest total score to remaining members, then priority, then position.
-                let alive: std::collections::HashSet<usize> = remaining.iter().copied().collect();
-                let strength =
-                    |i: usize| -> f64 { adj[i].iter().filter(|(v, _)| alive.contains(v)).map(|(_, s)| s).sum() };
-                let mut rep = remaining[0];
-                let mut best = (strength(rep), prio(rep));
-                for &i in &remaining[1..] {
-                    let c = (strength(i), prio(i));
-                    if c.0 > best.0 || (c.0 == best.0 && c.1 > best.1) {
-                        rep = i;
-                        best = c;
-                    }
-                }
-                let mut group = vec![rep];
-                in_group[rep] = true;
-                for &(v, _) in &adj[rep] {
-                    if alive.contains(&v) && !in_group[v] {
-                        in_group[v] = true;
-                        group.push(v);
-                    }
-                }
-                // Members linked to a strict majority of the group join too, until nothing changes.
-                loop {
-                    let mut added = false;
-                    for &v in &remaining {
-                        if in_group[v] {
-                            continue;
-                        }
-                        let linked = adj[v].iter().filter(|(u, _)| in_group[*u]).count();
-                        if 2 * linked > group.len() {
-                            in_group[v] = true;
-                            group.push(v);
-                            added = true;
-                        }
-                    }
-                    if !added {
-                        break;
-                    }
-                }
-                for &v in &group {
-                    label[v] = rep;
-                    done[v] = true;
-                    in_group[v] = false;
-                }
-                remaining.retain(|v| !done[*v]);
-            }
-        }
-        label
-    }
-}
-
-/// A deterministic xorshift generator.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, m: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % m
-    }
-}
+/// The first implementation of `group::cluster` (quadratic on long chains), which the current
+/// one must match label for label; the fuzz target `cluster` checks against the same file.
+#[path = "../fuzz/src/reference_cluster.rs"]
+mod reference;
 
 /// `cluster` gives exactly the reference's labels on random graphs: tied scores, duplicate and
 /// self links, links out of range, NaN, infinite and signed-zero scores, missing priorities.
@@ -112,21 +18,21 @@ fn cluster_matches_the_reference_implementation() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let scores = [0.5, 0.7, 0.35, 0.9, 1.0, 0.0, -0.0, f64::INFINITY, 0.1 + 0.2, 0.3];
     for case in 0..5_000u64 {
-        let n = 1 + rng.below(40) as usize;
-        let m = rng.below(4 * n as u64 + 1) as usize;
+        let n = 1 + rng.below(40);
+        let m = rng.below(4 * n + 1);
         let links: Vec<(usize, usize, f64)> = (0..m)
             .map(|_| {
                 let s = if case % 50 == 0 && rng.below(5) == 0 {
                     f64::NAN
                 } else if case % 3 == 0 {
-                    scores[rng.below(scores.len() as u64) as usize]
+                    scores[rng.below(scores.len())]
                 } else {
                     rng.below(1000) as f64 / 997.0
                 };
-                (rng.below(n as u64 + 2) as usize, rng.below(n as u64 + 2) as usize, s)
+                (rng.below(n + 2), rng.below(n + 2), s)
             })
             .collect();
-        let priority: Vec<u64> = (0..rng.below(n as u64 + 1)).map(|_| rng.below(3)).collect();
+        let priority: Vec<u64> = (0..rng.below(n + 1)).map(|_| rng.below(3) as u64).collect();
         assert_eq!(
             cluster(n, &links, &priority),
             reference::cluster(n, &links, &priority),

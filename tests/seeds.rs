@@ -1,27 +1,11 @@
 //! The seed articles: the BBC article `001` and its heavy paraphrase `000` group together;
 //! `002`, `003` and `004` (different articles on the same events) stay apart.
 
-use std::path::Path;
+mod support;
 
 use reprint::Deduplicator;
 use reprint::group::Stage;
-
-fn seeds() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/seeds");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("seed folder")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|f| {
-            let id: String = f.file_stem().unwrap().to_str().unwrap().chars().take(3).collect();
-            (id, std::fs::read_to_string(f).unwrap())
-        })
-        .collect()
-}
+use support::seeds;
 
 fn clusters(items: &[(String, String)]) -> Vec<(String, String)> {
     let g = Deduplicator::new().group(items).unwrap();

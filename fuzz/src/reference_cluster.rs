@@ -86,4 +86,3 @@ pub fn cluster(n: usize, links: &[(usize, usize, f64)], priority: &[u64]) -> Vec
     }
     label
 }
-

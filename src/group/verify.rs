@@ -326,19 +326,7 @@ fn number_agreement(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 1.0;
     }
-    let (mut i, mut j, mut n) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n as f64 / a.len().min(b.len()) as f64
+    crate::shingle::intersection_len(a, b) as f64 / a.len().min(b.len()) as f64
 }
 
 /// Lower bound of the Wilson score interval for a proportion `s` observed over `n` trials.
