@@ -8,8 +8,9 @@
 //!   of words `n = (Σw)² / Σw²`. Two sentences sharing 6 of 10 words are weaker evidence than
 //!   two articles sharing 60 of 100, so sentences and whole articles share one threshold.
 //! - **alignment**: the weighted share of the text with fewer sentences whose sentences each
-//!   match a sentence of the other text (their own overlap at least the threshold), counted
-//!   along the longest chain that keeps both texts' order, and only when at least
+//!   match a sentence of the other text (their own overlap at least the threshold), each
+//!   sentence counted by its weight times its match's overlap bound, along the heaviest chain
+//!   that keeps both texts' order, and only when at least
 //!   [`MIN_ALIGNED_SENTENCES`] sentences align. Rewrites keep the sentence sequence; different
 //!   articles on the same event do not. It also finds a trimmed wire story inside a longer page.
 //!
@@ -33,7 +34,8 @@ pub struct Evidence {
     pub shared: f64,
     /// Shared weight over the lighter text's weight (how much of it the other contains).
     pub containment: f64,
-    /// Weighted share of the text with fewer sentences aligned, in order, with the other.
+    /// Weighted share of the text with fewer sentences aligned, in order, with the other, each
+    /// sentence counted by how sure its match is (the lower bound of its own overlap).
     pub alignment: f64,
     /// Number of sentences in that aligned chain.
     pub aligned_sentences: u32,
@@ -257,7 +259,7 @@ impl<'a> Verifier<'a> {
         }
         let mut acc = vec![0.0f64; long_mass.len()];
         let mut touched: Vec<u32> = Vec::new();
-        let mut matches: Vec<(usize, f64)> = Vec::new(); // (position in long, weight of the short sentence)
+        let mut matches: Vec<(usize, f64)> = Vec::new(); // (position in long, credit of the short sentence)
         for &(s, ms) in &open {
             for &i in s {
                 let j = in_long[i as usize];
@@ -295,7 +297,9 @@ impl<'a> Verifier<'a> {
             }
             touched.clear();
             if best.0 != usize::MAX && best.1 >= self.threshold {
-                matches.push((best.0, ms.sum));
+                // A sentence counts as much as its match is sure: its weight times the lower
+                // bound of its overlap with its match.
+                matches.push((best.0, best.1 * ms.sum));
             }
         }
         // Heaviest chain strictly increasing in position (O(m²) for m matched sentences).
@@ -361,7 +365,19 @@ mod tests {
         let idf = Idf::new([&a, &b], 0.0);
         let v = Verifier::new(&idf, 0.35);
         let same = v.evidence(&a, &a);
-        assert!(same.score > 0.5 && same.alignment > 0.99 && same.aligned_sentences == 3, "{same:?}");
+        // Each sentence counts by its match's lower bound: below 1 for sentences of 3 to 5 words,
+        // and growing with the evidence.
+        assert!(same.score > 0.5 && same.alignment > 0.7 && same.aligned_sentences == 3, "{same:?}");
+        let long = f(&[
+            "The ceasefire brokered by Russia was broken on the first night of the talks in the north.",
+            "Shots were heard across the city as residents sheltered in basements and crowded stairwells.",
+            "Talks between the two delegations continued on Thursday in the town of Yevlakh near the border.",
+        ]
+        .join(" "));
+        let idf = Idf::new([&long, &b], 0.0);
+        let v = Verifier::new(&idf, 0.35);
+        let same_long = v.evidence(&long, &long);
+        assert!(same_long.alignment > 0.9 && same_long.alignment > same.alignment, "{same_long:?}");
         let diff = v.evidence(&a, &b);
         assert!(diff.score < 0.2, "{diff:?}");
     }
