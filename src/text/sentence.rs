@@ -103,10 +103,38 @@ fn cat(b: u8) -> Cat {
     CATS[usize::from(b & 0x7f)]
 }
 
-/// Whether `b` is a letter, a digit, a space (not CR or LF), `SContinue` or of no class.
+/// Whether `b` is a terminator, CR or LF: the only bytes after which a rule can break.
 #[inline]
-fn is_plain_or_space(b: u8) -> bool {
-    matches!(cat(b), Cat::Lower | Cat::Upper | Cat::Numeric | Cat::Any | Cat::SContinue | Cat::Sp)
+fn is_special(b: u8) -> bool {
+    matches!(b, b'.' | b'!' | b'?' | b'\r' | b'\n')
+}
+
+/// Position of the first terminator, CR or LF at or after `from`, or `bytes.len()`.
+#[inline]
+fn next_special(bytes: &[u8], from: usize) -> usize {
+    const CHUNK: usize = 32;
+    let mut i = from;
+    // A reduction with `|` over a fixed-size chunk, which the compiler vectorizes.
+    while let Some(chunk) = bytes.get(i..i + CHUNK) {
+        let found = chunk.iter().fold(0u8, |acc, &b| {
+            acc | u8::from(b == b'.')
+                | u8::from(b == b'!')
+                | u8::from(b == b'?')
+                | u8::from(b == b'\r')
+                | u8::from(b == b'\n')
+        });
+        if found != 0 {
+            break;
+        }
+        i += CHUNK;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if is_special(b) {
+            return i;
+        }
+        i += 1;
+    }
+    i.min(bytes.len())
 }
 
 /// What the last characters were, as in `unicode-segmentation`'s state machine.
@@ -139,24 +167,25 @@ impl<'t> AsciiBreaks<'t> {
     }
 }
 
+/// The part a character of class `c` starts.
+#[inline]
+fn part(c: Cat) -> Part {
+    match c {
+        Cat::Cr => Part::Cr,
+        Cat::Lf => Part::Lf,
+        Cat::ATerm => Part::ATerm,
+        Cat::Upper | Cat::Lower => Part::UpperLower,
+        Cat::Close => Part::ClosePlus,
+        Cat::Sp => Part::SpPlus,
+        Cat::STerm => Part::STerm,
+        _ => Part::Other,
+    }
+}
+
 fn next_state(parts: [Part; 4], c: Cat) -> [Part; 4] {
     match (parts[3], c) {
         (Part::ClosePlus, Cat::Close) | (Part::SpPlus, Cat::Sp) => parts,
-        _ => [
-            parts[1],
-            parts[2],
-            parts[3],
-            match c {
-                Cat::Cr => Part::Cr,
-                Cat::Lf => Part::Lf,
-                Cat::ATerm => Part::ATerm,
-                Cat::Upper | Cat::Lower => Part::UpperLower,
-                Cat::Close => Part::ClosePlus,
-                Cat::Sp => Part::SpPlus,
-                Cat::STerm => Part::STerm,
-                _ => Part::Other,
-            },
-        ],
+        _ => [parts[1], parts[2], parts[3], part(c)],
     }
 }
 
@@ -217,21 +246,18 @@ impl Iterator for AsciiBreaks<'_> {
     fn next(&mut self) -> Option<usize> {
         let bytes = self.text.as_bytes();
         while let Some(&b) = bytes.get(self.pos) {
-            // Fast path: after a letter or an "other" part, no break can come before a letter,
-            // digit, space or other plain character (every rule that breaks needs a terminator
-            // or CR/LF before it, behind at most Close+ and Sp+), and within such a run a space
-            // only ever follows a letter or other part. So the run only moves the state.
-            if matches!(self.state[3], Part::UpperLower | Part::Other) && is_plain_or_space(b) {
-                let mut state = self.state;
-                let mut pos = self.pos;
-                while let Some(&b) = bytes.get(pos) {
-                    if !is_plain_or_space(b) {
-                        break;
-                    }
-                    state = next_state(state, cat(b));
-                    pos += 1;
-                }
-                (self.state, self.pos) = (state, pos);
+            // Fast path: after a letter or an "other" part, no break can come before the next
+            // terminator, CR or LF: every rule that breaks needs a terminator or CR/LF as the
+            // last part, behind at most one Close+ and one Sp+ part, and the letter or other part
+            // stops that look-back. So the state machine can jump to that byte. The rules only
+            // ever look back from the newest part over Close+ and Sp+ parts to a terminator (and
+            // SB7 at the part just before an ATerm), never past a letter or other part, so the
+            // state at the jump target is rebuilt from the class of the byte before it alone.
+            if matches!(self.state[3], Part::UpperLower | Part::Other) && !is_special(b) {
+                let to = next_special(bytes, self.pos + 1);
+                // `self.pos < to <= bytes.len()`, so `to - 1` is a byte just passed.
+                let last = part(cat(bytes[to - 1]));
+                (self.state, self.pos) = ([Part::Other, Part::Other, Part::Other, last], to);
                 continue;
             }
             // `before < bytes.len()`: the byte at it was just read.
@@ -314,6 +340,12 @@ mod tests {
 
         #[test]
         fn word_like_ascii_equals_uax29(s in "([A-Za-z0-9]{1,6}[.!?,;:\"')( \\n]{0,3} ?){0,30}") {
+            prop_assert_eq!(sentences(&s).collect::<Vec<_>>(), reference(&s));
+        }
+
+        /// Long plain runs, so that the jump to the next terminator crosses whole chunks.
+        #[test]
+        fn long_runs_equal_uax29(s in "([a-zA-Z0-9,;:\\- ]{0,70}[.!?\"')( \\r\\n]{0,3}){0,8}") {
             prop_assert_eq!(sentences(&s).collect::<Vec<_>>(), reference(&s));
         }
 
