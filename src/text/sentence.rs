@@ -48,6 +48,13 @@ fn all_known(text: &str) -> bool {
     true
 }
 
+/// The sentence boundaries of ASCII `text`, in order: the start of each sentence (as
+/// [`sentences`] cuts it, before dropping the sentences without a letter or digit) and the end of
+/// the last. Meaningless, but harmless, for text that is not ASCII.
+pub(crate) fn ascii_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
+    AsciiBreaks::new(text)
+}
+
 /// Iterator over the sentences of a text (see [`sentences`]).
 #[derive(Clone, Debug)]
 pub struct Sentences<'t>(Inner<'t>);
