@@ -46,7 +46,9 @@ pub struct FeatureBuffer {
     numbers: Vec<u32>,
     /// `(word hash << 32) | sentence` for every word, then `(sentence << 32) | rank`.
     pairs: Vec<u64>,
-    /// Distinct words of each sentence, then where its next word goes.
+    /// `pairs` sorted.
+    sorted: Vec<u64>,
+    /// Distinct words of each sentence, then where its next word goes; also bucket counts.
     counts: Vec<u32>,
     /// Distinct word hashes, sorted.
     bag: Vec<u32>,
@@ -65,6 +67,7 @@ impl Default for FeatureBuffer {
             ends: Vec::new(),
             numbers: Vec::new(),
             pairs: Vec::new(),
+            sorted: Vec::new(),
             counts: Vec::new(),
             bag: Vec::new(),
             bytes: Vec::new(),
@@ -269,6 +272,7 @@ impl FeatureBuffer {
     /// side, which at a boundary is never a letter or digit joined by a "mid" character. So each
     /// word goes to the sentence in which it starts. Normalizing ASCII (lowercasing, spaces for
     /// control characters, collapsing spaces) changes no word but by lowercasing it.
+    #[inline(never)]
     fn add_ascii_line(&mut self, line: &str) {
         let mut lower = std::mem::take(&mut self.lower);
         lower.clear();
@@ -316,44 +320,62 @@ impl FeatureBuffer {
     /// `(hash, sentence)` pairs of every word are sorted once: distinct hashes in order give the
     /// bag and each word's rank in it, and distinct pairs in that order, dealt out to their
     /// sentences, give each sentence's distinct ranks in ascending order.
+    #[inline(never)]
     fn build(&mut self) -> DocFeatures {
         let total = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
-        self.pairs.clear();
+        let FeatureBuffer { words, ends, numbers, pairs, sorted, counts, bag, bytes, .. } = self;
+        pairs.clear();
         let mut start = 0usize;
-        for (k, &end) in self.ends.iter().enumerate() {
-            let sentence = self.words.get(start..end as usize).unwrap_or_default();
-            self.pairs.extend(sentence.iter().map(|&w| (u64::from(w) << 32) | k as u64));
+        for (k, &end) in ends.iter().enumerate() {
+            let sentence = words.get(start..end as usize).unwrap_or_default();
+            pairs.extend(sentence.iter().map(|&w| (u64::from(w) << 32) | k as u64));
             start = end as usize;
         }
-        self.pairs.sort_unstable();
-        self.pairs.dedup();
-        self.counts.clear();
-        self.counts.resize(self.ends.len(), 0);
-        self.bag.clear();
-        for p in &mut self.pairs {
-            let (w, k) = ((*p >> 32) as u32, *p as u32);
-            if self.bag.last() != Some(&w) {
-                self.bag.push(w);
+        sort_pairs(pairs, sorted, counts);
+        // Distinct pairs in order: the bag, each sentence's number of distinct words, and the
+        // pairs turned into `(sentence << 32) | rank`, in `pairs`.
+        counts.clear();
+        counts.resize(ends.len(), 0);
+        bag.clear();
+        bag.resize(sorted.len(), 0);
+        pairs.clear();
+        pairs.resize(sorted.len(), 0);
+        // Distinct words and distinct pairs so far: at most the pairs read, within `bag` and
+        // `pairs`.
+        let (mut m, mut d) = (0usize, 0usize);
+        let mut prev = None;
+        for &p in sorted.iter() {
+            if prev == Some(p) {
+                continue;
+            }
+            prev = Some(p);
+            let (w, k) = ((p >> 32) as u32, p as u32);
+            if m == 0 || bag[m - 1] != w {
+                bag[m] = w;
+                m += 1;
             }
             // `k` is a sentence index, below `counts.len()`.
-            if let Some(c) = self.counts.get_mut(k as usize) {
+            if let Some(c) = counts.get_mut(k as usize) {
                 *c += 1;
             }
-            *p = (u64::from(k) << 32) | (self.bag.len() - 1) as u64;
+            pairs[d] = (u64::from(k) << 32) | (m - 1) as u64;
+            d += 1;
         }
-        let mut sentence_ends = Vec::with_capacity(self.counts.len());
+        bag.truncate(m);
+        pairs.truncate(d);
+        let mut sentence_ends = Vec::with_capacity(counts.len());
         let mut end = 0u32;
-        for c in &mut self.counts {
+        for c in counts.iter_mut() {
             let start = end;
             end += *c;
             sentence_ends.push(end);
             *c = start;
         }
-        let mut sentence_words = vec![0u32; self.pairs.len()];
-        for &p in &self.pairs {
+        let mut sentence_words = vec![0u32; pairs.len()];
+        for &p in pairs.iter() {
             let (k, rank) = ((p >> 32) as usize, p as u32);
             // `counts[k]` stays below sentence `k`'s end, within `sentence_words`.
-            if let Some(c) = self.counts.get_mut(k) {
+            if let Some(c) = counts.get_mut(k) {
                 if let Some(slot) = sentence_words.get_mut(*c as usize) {
                     *slot = rank;
                 }
@@ -361,28 +383,76 @@ impl FeatureBuffer {
             }
         }
         let mut start = 0usize;
-        let bytes = &mut self.bytes;
-        let bag = &self.bag;
         let sentence_keys = sentence_ends
             .iter()
             .map(|&e| {
                 let s = sentence_words.get(start..e as usize).unwrap_or_default();
                 start = e as usize;
                 bytes.clear();
-                bytes.extend(s.iter().flat_map(|&r| bag.get(r as usize).copied().unwrap_or(0).to_le_bytes()));
+                for &r in s {
+                    bytes.extend_from_slice(&bag.get(r as usize).copied().unwrap_or(0).to_le_bytes());
+                }
                 let h = xxh3_64_with_seed(bytes, WORD_SEED);
                 (h ^ (h >> 32)) as u32
             })
             .collect();
-        self.numbers.sort_unstable();
-        self.numbers.dedup();
-        DocFeatures {
-            bag: self.bag.clone(),
-            sentence_words,
-            sentence_ends,
-            sentence_keys,
-            total,
-            numbers: self.numbers.clone(),
+        numbers.sort_unstable();
+        numbers.dedup();
+        DocFeatures { bag: bag.clone(), sentence_words, sentence_ends, sentence_keys, total, numbers: numbers.clone() }
+    }
+}
+
+/// Sorts `pairs` into `out`: one pass of bucket sort on the top bits (about as many buckets as
+/// pairs, and the top bits are those of a hash, so most buckets hold one pair or none, or pairs
+/// of one word that are already in order), then insertion sort, which only moves pairs within
+/// their bucket. Should the buckets be crowded after all (crafted words), a full sort takes
+/// over once insertion has moved pairs eight times their number.
+#[inline(never)]
+fn sort_pairs(pairs: &[u64], out: &mut Vec<u64>, counts: &mut Vec<u32>) {
+    let n = pairs.len();
+    let bits = (usize::BITS - n.leading_zeros()).clamp(1, 16);
+    let shift = 64 - bits;
+    counts.clear();
+    counts.resize(1 << bits, 0);
+    // `p >> shift < 2^bits = counts.len()`.
+    for &p in pairs {
+        if let Some(c) = counts.get_mut((p >> shift) as usize) {
+            *c += 1;
+        }
+    }
+    // Each bucket's start.
+    let mut sum = 0;
+    for c in counts.iter_mut() {
+        let start = sum;
+        sum += *c;
+        *c = start;
+    }
+    out.clear();
+    out.resize(n, 0);
+    // `counts[b]` stays below the end of bucket `b`, within `out`.
+    for &p in pairs {
+        if let Some(c) = counts.get_mut((p >> shift) as usize) {
+            if let Some(slot) = out.get_mut(*c as usize) {
+                *slot = p;
+            }
+            *c += 1;
+        }
+    }
+    let budget = 8 * n;
+    let mut moves = 0usize;
+    for i in 1..n {
+        let x = out[i];
+        let mut j = i;
+        // `0 < j <= i < n`.
+        while j > 0 && out[j - 1] > x {
+            out[j] = out[j - 1];
+            j -= 1;
+        }
+        out[j] = x;
+        moves += i - j;
+        if moves > budget {
+            out.sort_unstable();
+            return;
         }
     }
 }
@@ -829,6 +899,28 @@ mod tests {
         #[test]
         fn any_ascii_equals_the_reference(t in "[\\x00-\\x7f]{0,120}") {
             prop_assert_eq!(DocFeatures::extract(&t, &mut FeatureBuffer::default()), reference(&t));
+        }
+    }
+
+    #[test]
+    fn pairs_sort_even_in_crowded_buckets() {
+        let (mut out, mut counts) = (Vec::new(), Vec::new());
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let random: Vec<u64> = (0..3000)
+            .map(|_| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                ((rng % 5000) << 32) | (rng % 7)
+            })
+            .collect();
+        // Descending pairs that all share their top bits: the full sort takes over.
+        let crowded: Vec<u64> = (0..3000u64).rev().collect();
+        for pairs in [random, crowded, vec![], vec![7], vec![u64::MAX, 0, u64::MAX]] {
+            sort_pairs(&pairs, &mut out, &mut counts);
+            let mut expected = pairs.clone();
+            expected.sort_unstable();
+            assert_eq!(out, expected);
         }
     }
 
