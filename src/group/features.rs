@@ -103,7 +103,8 @@ const CACHED_BYTES: usize = 24;
 
 /// Zero bytes kept after the text in the buffers that words are read from, so that a cache key
 /// loads as three whole `u64`s.
-const PAD: [u8; CACHED_BYTES] = [0; CACHED_BYTES];
+const PAD: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+const _: () = assert!(PAD.len() == CACHED_BYTES);
 
 /// Sets of a [`WordCache`] when it first holds a word, and at most.
 const MIN_SETS: usize = 1 << 8;
@@ -175,10 +176,10 @@ impl WordCache {
     /// [`PAD`] (or the word is hashed uncached).
     #[inline]
     fn get(&mut self, text: &str, start: usize, end: usize, stemmer: &rust_stemmers::Stemmer) -> (u32, bool) {
-        let word = text.get(start..end).unwrap_or_default();
-        let n = word.len();
+        let n = end.saturating_sub(start);
         let window = text.as_bytes().get(start..start + CACHED_BYTES);
         let (Some(window), 1..=CACHED_BYTES) = (window, n) else {
+            let word = text.get(start..end).unwrap_or_default();
             return (word_hash(word, stemmer), has_digit(word));
         };
         let key = key_of(window, n);
@@ -199,6 +200,7 @@ impl WordCache {
             std::mem::swap(first, second);
             return (first.hash, first.meta & DIGIT_FLAG != 0);
         }
+        let word = text.get(start..end).unwrap_or_default();
         let digit = has_digit(word);
         let hash = word_hash(word, stemmer);
         *second = *first;
@@ -278,8 +280,7 @@ impl FeatureBuffer {
         lower.clear();
         lower.push_str(line);
         lower.make_ascii_lowercase();
-        // NUL is ASCII, so `lower` stays valid UTF-8.
-        lower.extend(PAD.iter().map(|&b| char::from(b)));
+        lower.push_str(PAD);
         let mut breaks = crate::text::ascii_breaks(line);
         let mut next = breaks.next().unwrap_or(usize::MAX);
         let bytes = lower.as_bytes().get(..line.len()).unwrap_or_default();
@@ -303,7 +304,7 @@ impl FeatureBuffer {
         for sentence in sentences(line) {
             Normalizer::new().normalize_into(sentence, &mut normalized);
             let len = normalized.len();
-            normalized.extend(PAD.iter().map(|&b| char::from(b)));
+            normalized.push_str(PAD);
             let base = normalized.as_ptr() as usize;
             Tokenizer::Words.for_each_token(normalized.get(..len).unwrap_or_default(), |t| {
                 // `t` is a slice of `normalized`: its offset there is the distance of the pointers.
@@ -341,25 +342,20 @@ impl FeatureBuffer {
         pairs.clear();
         pairs.resize(sorted.len(), 0);
         // Distinct words and distinct pairs so far: at most the pairs read, within `bag` and
-        // `pairs`.
+        // `pairs`. Branch-free: whether a pair or word is new is not predictable.
         let (mut m, mut d) = (0usize, 0usize);
-        let mut prev = None;
+        let mut prev = sorted.first().map_or(0, |&p| !p);
+        let mut prev_word = (prev >> 32) as u32;
         for &p in sorted.iter() {
-            if prev == Some(p) {
-                continue;
-            }
-            prev = Some(p);
             let (w, k) = ((p >> 32) as u32, p as u32);
-            if m == 0 || bag[m - 1] != w {
-                bag[m] = w;
-                m += 1;
-            }
+            let new_pair = usize::from(p != prev);
+            bag[m] = w;
+            m += usize::from(w != prev_word);
             // `k` is a sentence index, below `counts.len()`.
-            if let Some(c) = counts.get_mut(k as usize) {
-                *c += 1;
-            }
+            counts[k as usize] += new_pair as u32;
             pairs[d] = (u64::from(k) << 32) | (m - 1) as u64;
-            d += 1;
+            d += new_pair;
+            (prev, prev_word) = (p, w);
         }
         bag.truncate(m);
         pairs.truncate(d);
