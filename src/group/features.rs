@@ -378,17 +378,19 @@ impl FeatureBuffer {
                 *c += 1;
             }
         }
+        // The bytes of every sentence's word hashes in order, hashed sentence by sentence.
+        bytes.clear();
+        bytes.resize(4 * sentence_words.len(), 0);
+        for (b, &r) in bytes.chunks_exact_mut(4).zip(&sentence_words) {
+            b.copy_from_slice(&bag.get(r as usize).copied().unwrap_or(0).to_le_bytes());
+        }
         let mut start = 0usize;
         let sentence_keys = sentence_ends
             .iter()
             .map(|&e| {
-                let s = sentence_words.get(start..e as usize).unwrap_or_default();
+                let s = bytes.get(4 * start..4 * e as usize).unwrap_or_default();
                 start = e as usize;
-                bytes.clear();
-                for &r in s {
-                    bytes.extend_from_slice(&bag.get(r as usize).copied().unwrap_or(0).to_le_bytes());
-                }
-                let h = xxh3_64_with_seed(bytes, WORD_SEED);
+                let h = xxh3_64_with_seed(s, WORD_SEED);
                 (h ^ (h >> 32)) as u32
             })
             .collect();
@@ -398,15 +400,15 @@ impl FeatureBuffer {
     }
 }
 
-/// Sorts `pairs` into `out`: one pass of bucket sort on the top bits (about as many buckets as
-/// pairs, and the top bits are those of a hash, so most buckets hold one pair or none, or pairs
-/// of one word that are already in order), then insertion sort, which only moves pairs within
+/// Sorts `pairs` into `out`: one pass of bucket sort on the top bits (two to four times as many
+/// buckets as pairs, and the top bits are those of a hash, so most buckets hold one pair or
+/// none, or pairs of one word that are already in order), then insertion sort, which only moves pairs within
 /// their bucket. Should the buckets be crowded after all (crafted words), a full sort takes
 /// over once insertion has moved pairs eight times their number.
 #[inline(never)]
 fn sort_pairs(pairs: &[u64], out: &mut Vec<u64>, counts: &mut Vec<u32>) {
     let n = pairs.len();
-    let bits = (usize::BITS - n.leading_zeros()).clamp(1, 16);
+    let bits = (usize::BITS - n.leading_zeros() + 1).clamp(1, 16);
     let shift = 64 - bits;
     counts.clear();
     counts.resize(1 << bits, 0);
