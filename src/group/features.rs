@@ -106,9 +106,8 @@ const CACHED_BYTES: usize = 24;
 const PAD: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 const _: () = assert!(PAD.len() == CACHED_BYTES);
 
-/// Sets of a [`WordCache`] when it first holds a word, and at most.
+/// Sets of a cache table when it first holds a word.
 const MIN_SETS: usize = 1 << 8;
-const MAX_SETS: usize = 1 << 16;
 
 /// [`Slot::meta`] bit of words that hold a digit; the low byte is the word's length.
 const DIGIT_FLAG: u32 = 1 << 8;
@@ -116,50 +115,69 @@ const DIGIT_FLAG: u32 = 1 << 8;
 /// A cache of [`word_hash`], keyed by the word's bytes compared whole, so a cached value is
 /// always the word's own and results never depend on what the cache holds.
 ///
-/// Two-way set associative: a word can only sit in one set of two slots (one cache line), the
-/// most recently used first; a new word evicts the least recently used of its set. So a lookup
-/// reads one line, and frequent words stay while rare ones come and go. The sets double from
-/// [`MIN_SETS`] (buffers are cheap to make) up to [`MAX_SETS`] as words arrive.
+/// Two set-associative tables, sets of one cache line: words of up to eight bytes (nine
+/// tokens in ten) four to a set, longer ones two to a set. In a set the most recently used word
+/// comes first, and a new word evicts the least recently used. So a lookup reads one line, and
+/// frequent words stay while rare ones come and go. The sets double from [`MIN_SETS`] (buffers
+/// are cheap to make) up to a limit as words arrive.
 #[derive(Default)]
 struct WordCache {
+    short: Table<1, 4>,
+    long: Table<3, 2>,
+}
+
+/// One table of a [`WordCache`]: keys of `K` words, `W` slots to a set.
+struct Table<const K: usize, const W: usize> {
     /// A power-of-two number of sets, or none.
-    sets: Vec<Set>,
+    sets: Vec<Set<K, W>>,
     /// Words inserted since the sets last grew.
     inserts: usize,
 }
 
-#[derive(Clone, Copy, Default)]
-#[repr(align(64))]
-struct Set {
-    /// The most recently used first.
-    slots: [Slot; 2],
+impl<const K: usize, const W: usize> Default for Table<K, W> {
+    fn default() -> Self {
+        Table { sets: Vec::new(), inserts: 0 }
+    }
 }
 
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    /// The word's bytes, zero-padded to [`CACHED_BYTES`].
-    key: [u64; 3],
+#[derive(Clone, Copy)]
+#[repr(align(64))]
+struct Set<const K: usize, const W: usize> {
+    /// The most recently used first.
+    slots: [Slot<K>; W],
+}
+
+#[derive(Clone, Copy)]
+struct Slot<const K: usize> {
+    /// The word's bytes, zero-padded.
+    key: [u64; K],
     /// The word's length in bytes (0 for an empty slot), plus [`DIGIT_FLAG`].
     meta: u32,
     /// [`word_hash`] of the word.
     hash: u32,
 }
 
+impl<const K: usize> Slot<K> {
+    const EMPTY: Slot<K> = Slot { key: [0; K], meta: 0, hash: 0 };
+}
+
 /// Which set a key goes to, before masking.
 #[inline]
-fn set_hash(key: &[u64; 3], len: u32) -> usize {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = (key[0] ^ u64::from(len)).wrapping_mul(K);
-    h = (h.rotate_left(26) ^ key[1]).wrapping_mul(K);
-    h = (h.rotate_left(26) ^ key[2]).wrapping_mul(K);
+fn set_hash<const K: usize>(key: &[u64; K], len: u32) -> usize {
+    const M: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = u64::from(len).wrapping_mul(M);
+    for &k in key {
+        h = (h.rotate_left(26) ^ k).wrapping_mul(M);
+    }
     (h >> 32) as usize
 }
 
-/// The cache key of the `n` bytes that start `window`: its first 24 bytes as little-endian
-/// `u64`s, with the bytes from `n` on cleared. `window` holds at least 24 bytes.
+/// The cache key of the `n` bytes that start `window`: its first `8 * K` bytes as
+/// little-endian `u64`s, with the bytes from `n` on cleared. `window` holds at least `8 * K`
+/// bytes.
 #[inline]
-fn key_of(window: &[u8], n: usize) -> [u64; 3] {
-    let mut key = [0u64; 3];
+fn key_of<const K: usize>(window: &[u8], n: usize) -> [u64; K] {
+    let mut key = [0u64; K];
     for (k, (i, chunk)) in key.iter_mut().zip(window.chunks_exact(8).enumerate()) {
         let mut b = [0u8; 8];
         b.copy_from_slice(chunk);
@@ -171,62 +189,76 @@ fn key_of(window: &[u8], n: usize) -> [u64; 3] {
     key
 }
 
+impl<const K: usize, const W: usize> Table<K, W> {
+    /// The hash and digit flag of the word with `key` and `len` bytes, from the cache or from
+    /// `compute` (then cached), growing up to `max_sets` sets.
+    #[inline]
+    fn get(&mut self, key: [u64; K], len: u32, max_sets: usize, compute: impl FnOnce() -> (u32, bool)) -> (u32, bool) {
+        if self.sets.is_empty() {
+            self.sets = vec![Set { slots: [Slot::EMPTY; W] }; MIN_SETS];
+        }
+        let mask = self.sets.len() - 1;
+        // `h & mask < sets.len()`.
+        let set = &mut self.sets[set_hash(&key, len) & mask];
+        for i in 0..W {
+            let slot = set.slots[i];
+            if slot.meta & 0xff == len && slot.key == key {
+                // Move to the front.
+                set.slots[..=i].rotate_right(1);
+                return (slot.hash, slot.meta & DIGIT_FLAG != 0);
+            }
+        }
+        let (hash, digit) = compute();
+        set.slots.rotate_right(1);
+        set.slots[0] = Slot { key, meta: len | if digit { DIGIT_FLAG } else { 0 }, hash };
+        self.inserts += 1;
+        if self.inserts > W * self.sets.len() && self.sets.len() < max_sets {
+            self.grow();
+        }
+        (hash, digit)
+    }
+
+    /// Doubles the sets, moving the words over (the least recently used first, so that each
+    /// set keeps its order).
+    fn grow(&mut self) {
+        let size = 2 * self.sets.len();
+        let old = std::mem::replace(&mut self.sets, vec![Set { slots: [Slot::EMPTY; W] }; size]);
+        self.inserts = 0;
+        let mask = self.sets.len() - 1;
+        for set in &old {
+            for &slot in set.slots.iter().rev() {
+                if slot.meta & 0xff == 0 {
+                    continue;
+                }
+                // `& mask` keeps the index below `sets.len()`.
+                let to = &mut self.sets[set_hash(&slot.key, slot.meta & 0xff) & mask];
+                to.slots.rotate_right(1);
+                to.slots[0] = slot;
+            }
+        }
+    }
+}
+
+/// Most sets of the two tables of a [`WordCache`].
+const MAX_SHORT_SETS: usize = 1 << 15;
+const MAX_LONG_SETS: usize = 1 << 15;
+
 impl WordCache {
     /// [`word_hash`] of `text[start..end]`, and whether it holds a digit. `text` is followed by
     /// [`PAD`] (or the word is hashed uncached).
     #[inline]
     fn get(&mut self, text: &str, start: usize, end: usize, stemmer: &rust_stemmers::Stemmer) -> (u32, bool) {
         let n = end.saturating_sub(start);
-        let window = text.as_bytes().get(start..start + CACHED_BYTES);
-        let (Some(window), 1..=CACHED_BYTES) = (window, n) else {
+        let compute = || {
             let word = text.get(start..end).unwrap_or_default();
-            return (word_hash(word, stemmer), has_digit(word));
+            (word_hash(word, stemmer), has_digit(word))
         };
-        let key = key_of(window, n);
+        let window = text.as_bytes().get(start..start + CACHED_BYTES);
         // `n <= CACHED_BYTES`, so it fits below `DIGIT_FLAG`.
-        let len = n as u32;
-        let h = set_hash(&key, len);
-        if self.sets.is_empty() {
-            self.sets = vec![Set::default(); MIN_SETS];
-        }
-        let mask = self.sets.len() - 1;
-        // `h & mask < sets.len()`.
-        let set = &mut self.sets[h & mask];
-        let [first, second] = &mut set.slots;
-        if first.meta & 0xff == len && first.key == key {
-            return (first.hash, first.meta & DIGIT_FLAG != 0);
-        }
-        if second.meta & 0xff == len && second.key == key {
-            std::mem::swap(first, second);
-            return (first.hash, first.meta & DIGIT_FLAG != 0);
-        }
-        let word = text.get(start..end).unwrap_or_default();
-        let digit = has_digit(word);
-        let hash = word_hash(word, stemmer);
-        *second = *first;
-        *first = Slot { key, meta: len | if digit { DIGIT_FLAG } else { 0 }, hash };
-        self.inserts += 1;
-        if self.inserts > 2 * self.sets.len() && self.sets.len() < MAX_SETS {
-            self.grow();
-        }
-        (hash, digit)
-    }
-
-    /// Doubles the sets, moving the words over (the less recently used first, so that each set
-    /// keeps its order).
-    fn grow(&mut self) {
-        let size = 2 * self.sets.len();
-        let old = std::mem::replace(&mut self.sets, vec![Set::default(); size]);
-        self.inserts = 0;
-        let mask = self.sets.len() - 1;
-        for slot in old.iter().flat_map(|set| [set.slots[1], set.slots[0]]) {
-            if slot.meta & 0xff == 0 {
-                continue;
-            }
-            // `& mask` keeps the index below `sets.len()`.
-            let set = &mut self.sets[set_hash(&slot.key, slot.meta & 0xff) & mask];
-            set.slots[1] = set.slots[0];
-            set.slots[0] = slot;
+        match (window, n) {
+            (Some(window), 1..=8) => self.short.get(key_of(window, n), n as u32, MAX_SHORT_SETS, compute),
+            (Some(window), 9..=CACHED_BYTES) => self.long.get(key_of(window, n), n as u32, MAX_LONG_SETS, compute),
+            _ => compute(),
         }
     }
 }
@@ -936,7 +968,7 @@ mod tests {
         for _ in 0..60 {
             let mut text = String::new();
             for k in 0..8000 {
-                let len = 1 + (next() % 28) as usize;
+                let len = 1 + (next() % if k % 2 == 0 { 8 } else { 28 }) as usize;
                 text.extend((0..len).map(|_| char::from(b'a' + (next() % 26) as u8)));
                 text.push_str(if k % 17 == 16 { ". " } else { " " });
                 if next() % 50 == 0 {
@@ -945,7 +977,8 @@ mod tests {
             }
             assert_eq!(DocFeatures::extract(&text, &mut buf), reference(&text));
         }
-        assert_eq!(buf.cache.sets.len(), MAX_SETS);
+        assert_eq!(buf.cache.short.sets.len(), MAX_SHORT_SETS);
+        assert_eq!(buf.cache.long.sets.len(), MAX_LONG_SETS);
     }
 
     #[test]
