@@ -52,7 +52,7 @@ pub struct FeatureBuffer {
     counts: Vec<u32>,
     /// Distinct word hashes, sorted.
     bag: Vec<u32>,
-    /// Bytes of one sentence's word hashes, for its key.
+    /// The bytes of each sentence's word hashes, for its key.
     bytes: Vec<u8>,
 }
 
@@ -306,7 +306,6 @@ impl FeatureBuffer {
     /// side, which at a boundary is never a letter or digit joined by a "mid" character. So each
     /// word goes to the sentence in which it starts. Normalizing ASCII (lowercasing, spaces for
     /// control characters, collapsing spaces) changes no word but by lowercasing it.
-    #[inline(never)]
     fn add_ascii_line(&mut self, line: &str) {
         let mut lower = std::mem::take(&mut self.lower);
         lower.clear();
@@ -353,7 +352,6 @@ impl FeatureBuffer {
     /// `(hash, sentence)` pairs of every word are sorted once: distinct hashes in order give the
     /// bag and each word's rank in it, and distinct pairs in that order, dealt out to their
     /// sentences, give each sentence's distinct ranks in ascending order.
-    #[inline(never)]
     fn build(&mut self) -> DocFeatures {
         let total = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
         let FeatureBuffer { words, ends, numbers, pairs, sorted, counts, bag, bytes, .. } = self;
@@ -434,10 +432,9 @@ impl FeatureBuffer {
 
 /// Sorts `pairs` into `out`: one pass of bucket sort on the top bits (two to four times as many
 /// buckets as pairs, and the top bits are those of a hash, so most buckets hold one pair or
-/// none, or pairs of one word that are already in order), then insertion sort, which only moves pairs within
-/// their bucket. Should the buckets be crowded after all (crafted words), a full sort takes
-/// over once insertion has moved pairs eight times their number.
-#[inline(never)]
+/// none, or pairs of one word that are already in order), then insertion sort, which only
+/// moves pairs within their bucket. Should the buckets be crowded after all (crafted words), a
+/// full sort takes over once insertion has moved pairs eight times their number.
 fn sort_pairs(pairs: &[u64], out: &mut Vec<u64>, counts: &mut Vec<u32>) {
     let n = pairs.len();
     let bits = (usize::BITS - n.leading_zeros() + 1).clamp(1, 16);
