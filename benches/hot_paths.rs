@@ -1,5 +1,5 @@
-//! Criterion benches of the hot paths: normalize, tokenize, sentences, shingle, each sketch,
-//! LSH insert and query, batch candidate pairs, and verification.
+//! Criterion benches of the hot paths: normalize, tokenize, verification features, sentences,
+//! shingle, each sketch, LSH insert and query, batch candidate pairs, and verification.
 //!
 //! ```text
 //! cargo bench --bench hot_paths                        # generated news-like text
@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use reprint::Deduplicator;
+use reprint::group::{DocFeatures, FeatureBuffer};
 use reprint::lsh::{BandingParams, MinHashIndex, candidate_pairs};
 use reprint::minhash::{MinHashConfig, MinHashSignature, MinHasher, Scheme, SignBuffer};
 use reprint::shingle::{ShingleBuffer, ShingleConfig, Shingler};
@@ -72,6 +73,16 @@ fn text_benches(c: &mut Criterion) {
                 for t in texts {
                     Normalizer::new().normalize_into(t, &mut buf);
                     Tokenizer::Words.for_each_token(&buf, |w| n += w.len());
+                }
+                black_box(n)
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("features", name), texts, |b, texts| {
+            let mut buf = FeatureBuffer::default();
+            b.iter(|| {
+                let mut n = 0;
+                for t in texts {
+                    n += DocFeatures::extract(t, &mut buf).len();
                 }
                 black_box(n)
             })

@@ -34,19 +34,43 @@ pub struct DocFeatures {
 /// the costly step, and a few thousand frequent words make up most of any text).
 pub struct FeatureBuffer {
     normalized: String,
+    /// An ASCII line, lowercased.
+    lower: String,
     stemmer: rust_stemmers::Stemmer,
-    cache: FxHashMap<String, u32>,
+    cache: WordCache,
+    /// Word hashes of the document, repeats included, sentence after sentence.
+    words: Vec<u32>,
+    /// End (exclusive) in `words` of each sentence that has a word.
+    ends: Vec<u32>,
+    /// Hashes of the words that hold a digit, repeats included.
+    numbers: Vec<u32>,
+    /// `(word hash << 32) | sentence` for every word, then `(sentence << 32) | rank`.
+    pairs: Vec<u64>,
+    /// `pairs` sorted.
+    sorted: Vec<u64>,
+    /// Distinct words of each sentence, then where its next word goes; also bucket counts.
+    counts: Vec<u32>,
+    /// Distinct word hashes, sorted.
+    bag: Vec<u32>,
+    /// The bytes of each sentence's word hashes, for its key.
+    bytes: Vec<u8>,
 }
-
-/// Words cached per buffer before the cache is cleared.
-const CACHE_LIMIT: usize = 1 << 16;
 
 impl Default for FeatureBuffer {
     fn default() -> FeatureBuffer {
         FeatureBuffer {
             normalized: String::new(),
+            lower: String::new(),
             stemmer: rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
-            cache: FxHashMap::default(),
+            cache: WordCache::default(),
+            words: Vec::new(),
+            ends: Vec::new(),
+            numbers: Vec::new(),
+            pairs: Vec::new(),
+            sorted: Vec::new(),
+            counts: Vec::new(),
+            bag: Vec::new(),
+            bytes: Vec::new(),
         }
     }
 }
@@ -57,15 +81,186 @@ impl std::fmt::Debug for FeatureBuffer {
     }
 }
 
+/// Whether `word` holds an ASCII digit.
+#[inline]
+fn has_digit(word: &str) -> bool {
+    word.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// The hash of a word as verification sees it: stemmed unless it holds a digit.
 #[inline]
 fn word_hash(word: &str, stemmer: &rust_stemmers::Stemmer) -> u32 {
-    let h = if word.bytes().any(|b| b.is_ascii_digit()) {
+    let h = if has_digit(word) {
         xxh3_64_with_seed(word.as_bytes(), WORD_SEED)
     } else {
         xxh3_64_with_seed(stemmer.stem(word).as_bytes(), WORD_SEED)
     };
     (h ^ (h >> 32)) as u32
+}
+
+/// Longest word, in bytes, that [`WordCache`] holds; longer words are hashed every time.
+const CACHED_BYTES: usize = 24;
+
+/// Zero bytes kept after the text in the buffers that words are read from, so that a cache key
+/// loads as three whole `u64`s.
+const PAD: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+const _: () = assert!(PAD.len() == CACHED_BYTES);
+
+/// Sets of a cache table when it first holds a word.
+const MIN_SETS: usize = 1 << 8;
+
+/// [`Slot::meta`] bit of words that hold a digit; the low byte is the word's length.
+const DIGIT_FLAG: u32 = 1 << 8;
+
+/// A cache of [`word_hash`], keyed by the word's bytes compared whole, so a cached value is
+/// always the word's own and results never depend on what the cache holds.
+///
+/// Two set-associative tables, sets of one cache line: words of up to eight bytes (nine
+/// tokens in ten) four to a set, longer ones two to a set. In a set the most recently used word
+/// comes first, and a new word evicts the least recently used. So a lookup reads one line, and
+/// frequent words stay while rare ones come and go. The sets double from [`MIN_SETS`] (buffers
+/// are cheap to make) up to a limit as words arrive.
+#[derive(Default)]
+struct WordCache {
+    short: Table<1, 4>,
+    long: Table<3, 2>,
+}
+
+/// One table of a [`WordCache`]: keys of `K` words, `W` slots to a set.
+struct Table<const K: usize, const W: usize> {
+    /// A power-of-two number of sets, or none.
+    sets: Vec<Set<K, W>>,
+    /// Words inserted since the sets last grew.
+    inserts: usize,
+}
+
+impl<const K: usize, const W: usize> Default for Table<K, W> {
+    fn default() -> Self {
+        Table { sets: Vec::new(), inserts: 0 }
+    }
+}
+
+#[derive(Clone, Copy)]
+#[repr(align(64))]
+struct Set<const K: usize, const W: usize> {
+    /// The most recently used first.
+    slots: [Slot<K>; W],
+}
+
+#[derive(Clone, Copy)]
+struct Slot<const K: usize> {
+    /// The word's bytes, zero-padded.
+    key: [u64; K],
+    /// The word's length in bytes (0 for an empty slot), plus [`DIGIT_FLAG`].
+    meta: u32,
+    /// [`word_hash`] of the word.
+    hash: u32,
+}
+
+impl<const K: usize> Slot<K> {
+    const EMPTY: Slot<K> = Slot { key: [0; K], meta: 0, hash: 0 };
+}
+
+/// Which set a key goes to, before masking.
+#[inline]
+fn set_hash<const K: usize>(key: &[u64; K], len: u32) -> usize {
+    const M: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = u64::from(len).wrapping_mul(M);
+    for &k in key {
+        h = (h.rotate_left(26) ^ k).wrapping_mul(M);
+    }
+    (h >> 32) as usize
+}
+
+/// The cache key of the `n` bytes that start `window`: its first `8 * K` bytes as
+/// little-endian `u64`s, with the bytes from `n` on cleared. `window` holds at least `8 * K`
+/// bytes.
+#[inline]
+fn key_of<const K: usize>(window: &[u8], n: usize) -> [u64; K] {
+    let mut key = [0u64; K];
+    for (k, (i, chunk)) in key.iter_mut().zip(window.chunks_exact(8).enumerate()) {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(chunk);
+        // Bytes of the word in this chunk: 0 to 8.
+        let keep = n.saturating_sub(8 * i).min(8);
+        let mask = if keep == 8 { u64::MAX } else { (1u64 << (8 * keep)) - 1 };
+        *k = u64::from_le_bytes(b) & mask;
+    }
+    key
+}
+
+impl<const K: usize, const W: usize> Table<K, W> {
+    /// The hash and digit flag of the word with `key` and `len` bytes, from the cache or from
+    /// `compute` (then cached), growing up to `max_sets` sets.
+    #[inline]
+    fn get(&mut self, key: [u64; K], len: u32, max_sets: usize, compute: impl FnOnce() -> (u32, bool)) -> (u32, bool) {
+        if self.sets.is_empty() {
+            self.sets = vec![Set { slots: [Slot::EMPTY; W] }; MIN_SETS];
+        }
+        let mask = self.sets.len() - 1;
+        // `h & mask < sets.len()`.
+        let set = &mut self.sets[set_hash(&key, len) & mask];
+        for i in 0..W {
+            let slot = set.slots[i];
+            if slot.meta & 0xff == len && slot.key == key {
+                // Move to the front.
+                set.slots[..=i].rotate_right(1);
+                return (slot.hash, slot.meta & DIGIT_FLAG != 0);
+            }
+        }
+        let (hash, digit) = compute();
+        set.slots.rotate_right(1);
+        set.slots[0] = Slot { key, meta: len | if digit { DIGIT_FLAG } else { 0 }, hash };
+        self.inserts += 1;
+        if self.inserts > W * self.sets.len() && self.sets.len() < max_sets {
+            self.grow();
+        }
+        (hash, digit)
+    }
+
+    /// Doubles the sets, moving the words over (the least recently used first, so that each
+    /// set keeps its order).
+    fn grow(&mut self) {
+        let size = 2 * self.sets.len();
+        let old = std::mem::replace(&mut self.sets, vec![Set { slots: [Slot::EMPTY; W] }; size]);
+        self.inserts = 0;
+        let mask = self.sets.len() - 1;
+        for set in &old {
+            for &slot in set.slots.iter().rev() {
+                if slot.meta & 0xff == 0 {
+                    continue;
+                }
+                // `& mask` keeps the index below `sets.len()`.
+                let to = &mut self.sets[set_hash(&slot.key, slot.meta & 0xff) & mask];
+                to.slots.rotate_right(1);
+                to.slots[0] = slot;
+            }
+        }
+    }
+}
+
+/// Most sets of the two tables of a [`WordCache`].
+const MAX_SHORT_SETS: usize = 1 << 15;
+const MAX_LONG_SETS: usize = 1 << 15;
+
+impl WordCache {
+    /// [`word_hash`] of `text[start..end]`, and whether it holds a digit. `text` is followed by
+    /// [`PAD`] (or the word is hashed uncached).
+    #[inline]
+    fn get(&mut self, text: &str, start: usize, end: usize, stemmer: &rust_stemmers::Stemmer) -> (u32, bool) {
+        let n = end.saturating_sub(start);
+        let compute = || {
+            let word = text.get(start..end).unwrap_or_default();
+            (word_hash(word, stemmer), has_digit(word))
+        };
+        let window = text.as_bytes().get(start..start + CACHED_BYTES);
+        // `n <= CACHED_BYTES`, so it fits below `DIGIT_FLAG`.
+        match (window, n) {
+            (Some(window), 1..=8) => self.short.get(key_of(window, n), n as u32, MAX_SHORT_SETS, compute),
+            (Some(window), 9..=CACHED_BYTES) => self.long.get(key_of(window, n), n as u32, MAX_LONG_SETS, compute),
+            _ => compute(),
+        }
+    }
 }
 
 /// Whether `h` is the [`word_hash`] of an English stopword: such words are kept in features
@@ -82,61 +277,228 @@ pub(crate) fn is_stopword_hash(h: u32) -> bool {
     hashes.binary_search(&h).is_ok()
 }
 
+impl FeatureBuffer {
+    /// Adds the word `text[start..end]`; `text` is followed by [`PAD`].
+    #[inline]
+    fn push_word(&mut self, text: &str, start: usize, end: usize) {
+        let (h, digit) = self.cache.get(text, start, end, &self.stemmer);
+        self.words.push(h);
+        if digit {
+            self.numbers.push(h);
+        }
+    }
+
+    /// Ends the current sentence, if it has a word.
+    #[inline]
+    fn end_sentence(&mut self) {
+        let start = self.ends.last().map_or(0, |&e| e as usize);
+        if self.words.len() > start {
+            self.ends.push(self.words.len() as u32);
+        }
+    }
+
+    /// Adds the sentences of an ASCII line.
+    ///
+    /// The words of the whole line (lowercased) are the words of its sentences, in order: no
+    /// word straddles a sentence boundary (a boundary follows a terminator, a closing mark, a
+    /// space or CR/LF, and none of them sits inside a word before a letter or digit: SB6, SB7
+    /// and SB8 keep "3.5", "U.S" and "e.g" whole), and word rules look at one neighbour on each
+    /// side, which at a boundary is never a letter or digit joined by a "mid" character. So each
+    /// word goes to the sentence in which it starts. Normalizing ASCII (lowercasing, spaces for
+    /// control characters, collapsing spaces) changes no word but by lowercasing it.
+    fn add_ascii_line(&mut self, line: &str) {
+        let mut lower = std::mem::take(&mut self.lower);
+        lower.clear();
+        lower.push_str(line);
+        lower.make_ascii_lowercase();
+        lower.push_str(PAD);
+        let mut breaks = crate::text::ascii_breaks(line);
+        let mut next = breaks.next().unwrap_or(usize::MAX);
+        let bytes = lower.as_bytes().get(..line.len()).unwrap_or_default();
+        crate::text::ascii_word_spans(bytes, &mut |start, end| {
+            if start >= next {
+                self.end_sentence();
+                while start >= next {
+                    next = breaks.next().unwrap_or(usize::MAX);
+                }
+            }
+            self.push_word(&lower, start, end);
+        });
+        self.end_sentence();
+        self.lower = lower;
+    }
+
+    /// Adds the sentences of a line that is not ASCII: each sentence normalized and cut into
+    /// words on its own.
+    fn add_line(&mut self, line: &str) {
+        let mut normalized = std::mem::take(&mut self.normalized);
+        for sentence in sentences(line) {
+            Normalizer::new().normalize_into(sentence, &mut normalized);
+            let len = normalized.len();
+            normalized.push_str(PAD);
+            let base = normalized.as_ptr() as usize;
+            Tokenizer::Words.for_each_token(normalized.get(..len).unwrap_or_default(), |t| {
+                // `t` is a slice of `normalized`: its offset there is the distance of the pointers.
+                let start = (t.as_ptr() as usize).wrapping_sub(base);
+                self.push_word(&normalized, start, start + t.len());
+            });
+            self.end_sentence();
+        }
+        self.normalized = normalized;
+    }
+
+    /// The features of the words and sentences added since the buffers were cleared.
+    ///
+    /// `(hash, sentence)` pairs of every word are sorted once: distinct hashes in order give the
+    /// bag and each word's rank in it, and distinct pairs in that order, dealt out to their
+    /// sentences, give each sentence's distinct ranks in ascending order.
+    fn build(&mut self) -> DocFeatures {
+        let total = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
+        let FeatureBuffer { words, ends, numbers, pairs, sorted, counts, bag, bytes, .. } = self;
+        pairs.clear();
+        let mut start = 0usize;
+        for (k, &end) in ends.iter().enumerate() {
+            let sentence = words.get(start..end as usize).unwrap_or_default();
+            pairs.extend(sentence.iter().map(|&w| (u64::from(w) << 32) | k as u64));
+            start = end as usize;
+        }
+        sort_pairs(pairs, sorted, counts);
+        // Distinct pairs in order: the bag, each sentence's number of distinct words, and the
+        // pairs turned into `(sentence << 32) | rank`, in `pairs`.
+        counts.clear();
+        counts.resize(ends.len(), 0);
+        bag.clear();
+        bag.resize(sorted.len(), 0);
+        pairs.clear();
+        pairs.resize(sorted.len(), 0);
+        // Distinct words and distinct pairs so far: at most the pairs read, within `bag` and
+        // `pairs`. Branch-free: whether a pair or word is new is not predictable.
+        let (mut m, mut d) = (0usize, 0usize);
+        let mut prev = sorted.first().map_or(0, |&p| !p);
+        let mut prev_word = (prev >> 32) as u32;
+        for &p in sorted.iter() {
+            let (w, k) = ((p >> 32) as u32, p as u32);
+            let new_pair = usize::from(p != prev);
+            bag[m] = w;
+            m += usize::from(w != prev_word);
+            // `k` is a sentence index, below `counts.len()`.
+            counts[k as usize] += new_pair as u32;
+            pairs[d] = (u64::from(k) << 32) | (m - 1) as u64;
+            d += new_pair;
+            (prev, prev_word) = (p, w);
+        }
+        bag.truncate(m);
+        pairs.truncate(d);
+        let mut sentence_ends = Vec::with_capacity(counts.len());
+        let mut end = 0u32;
+        for c in counts.iter_mut() {
+            let start = end;
+            end += *c;
+            sentence_ends.push(end);
+            *c = start;
+        }
+        let mut sentence_words = vec![0u32; pairs.len()];
+        for &p in pairs.iter() {
+            let (k, rank) = ((p >> 32) as usize, p as u32);
+            // `counts[k]` stays below sentence `k`'s end, within `sentence_words`.
+            if let Some(c) = counts.get_mut(k) {
+                if let Some(slot) = sentence_words.get_mut(*c as usize) {
+                    *slot = rank;
+                }
+                *c += 1;
+            }
+        }
+        // The bytes of every sentence's word hashes in order, hashed sentence by sentence.
+        bytes.clear();
+        bytes.resize(4 * sentence_words.len(), 0);
+        for (b, &r) in bytes.chunks_exact_mut(4).zip(&sentence_words) {
+            b.copy_from_slice(&bag.get(r as usize).copied().unwrap_or(0).to_le_bytes());
+        }
+        let mut start = 0usize;
+        let sentence_keys = sentence_ends
+            .iter()
+            .map(|&e| {
+                let s = bytes.get(4 * start..4 * e as usize).unwrap_or_default();
+                start = e as usize;
+                let h = xxh3_64_with_seed(s, WORD_SEED);
+                (h ^ (h >> 32)) as u32
+            })
+            .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        DocFeatures { bag: bag.clone(), sentence_words, sentence_ends, sentence_keys, total, numbers: numbers.clone() }
+    }
+}
+
+/// Sorts `pairs` into `out`: one pass of bucket sort on the top bits (two to four times as many
+/// buckets as pairs, and the top bits are those of a hash, so most buckets hold one pair or
+/// none, or pairs of one word that are already in order), then insertion sort, which only
+/// moves pairs within their bucket. Should the buckets be crowded after all (crafted words), a
+/// full sort takes over once insertion has moved pairs eight times their number.
+fn sort_pairs(pairs: &[u64], out: &mut Vec<u64>, counts: &mut Vec<u32>) {
+    let n = pairs.len();
+    let bits = (usize::BITS - n.leading_zeros() + 1).clamp(1, 16);
+    let shift = 64 - bits;
+    counts.clear();
+    counts.resize(1 << bits, 0);
+    // `p >> shift < 2^bits = counts.len()`.
+    for &p in pairs {
+        if let Some(c) = counts.get_mut((p >> shift) as usize) {
+            *c += 1;
+        }
+    }
+    // Each bucket's start.
+    let mut sum = 0;
+    for c in counts.iter_mut() {
+        let start = sum;
+        sum += *c;
+        *c = start;
+    }
+    out.clear();
+    out.resize(n, 0);
+    // `counts[b]` stays below the end of bucket `b`, within `out`.
+    for &p in pairs {
+        if let Some(c) = counts.get_mut((p >> shift) as usize) {
+            if let Some(slot) = out.get_mut(*c as usize) {
+                *slot = p;
+            }
+            *c += 1;
+        }
+    }
+    let budget = 8 * n;
+    let mut moves = 0usize;
+    for i in 1..n {
+        let x = out[i];
+        let mut j = i;
+        // `0 < j <= i < n`.
+        while j > 0 && out[j - 1] > x {
+            out[j] = out[j - 1];
+            j -= 1;
+        }
+        out[j] = x;
+        moves += i - j;
+        if moves > budget {
+            out.sort_unstable();
+            return;
+        }
+    }
+}
+
 impl DocFeatures {
     /// Extracts the features of `text`.
     pub fn extract(text: &str, buf: &mut FeatureBuffer) -> DocFeatures {
-        // Word hashes sentence by sentence, each sentence sorted and without repeats.
-        let mut words: Vec<u32> = Vec::new();
-        let mut ends: Vec<u32> = Vec::new();
-        let mut total = 0u32;
-        let mut numbers: Vec<u32> = Vec::new();
-        let normalizer = Normalizer::new();
+        buf.words.clear();
+        buf.ends.clear();
+        buf.numbers.clear();
+        let ascii = text.is_ascii();
         for line in text.lines() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            for sentence in sentences(line) {
-                normalizer.normalize_into(sentence, &mut buf.normalized);
-                let before = words.len();
-                let (stemmer, cache) = (&buf.stemmer, &mut buf.cache);
-                let numbers = &mut numbers;
-                Tokenizer::Words.for_each_token(&buf.normalized, |t| {
-                    if t.bytes().any(|b| b.is_ascii_digit()) {
-                        numbers.push(word_hash(t, stemmer));
-                    }
-                    let h = match cache.get(t) {
-                        Some(&h) => h,
-                        None => {
-                            let h = word_hash(t, stemmer);
-                            if cache.len() >= CACHE_LIMIT {
-                                cache.clear();
-                            }
-                            cache.insert(t.to_string(), h);
-                            h
-                        }
-                    };
-                    words.push(h);
-                });
-                if words.len() > before {
-                    total = total.saturating_add((words.len() - before) as u32);
-                    words[before..].sort_unstable();
-                    let mut end = before + 1;
-                    for k in before + 1..words.len() {
-                        if words[k] != words[end - 1] {
-                            words[end] = words[k];
-                            end += 1;
-                        }
-                    }
-                    words.truncate(end);
-                    ends.push(words.len() as u32);
-                }
+            if ascii || line.is_ascii() {
+                buf.add_ascii_line(line);
+            } else {
+                buf.add_line(line);
             }
         }
-        numbers.sort_unstable();
-        numbers.dedup();
-        let mut f = DocFeatures::from_sentences(&words, &ends, total);
-        f.numbers = numbers;
-        f
+        buf.build()
     }
 
     /// Builds features from each sentence's sorted distinct word hashes (concatenated, with
@@ -480,6 +842,141 @@ impl Weights<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    /// The straightforward extraction the fast one must equal: each line cut into UAX #29
+    /// sentences by `unicode-segmentation`, each sentence normalized and cut into words on its
+    /// own, every word stemmed and hashed, each sentence's hashes sorted without repeats, then
+    /// the bag and each sentence's positions in it by binary search.
+    fn reference(text: &str) -> DocFeatures {
+        let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+        let (mut words, mut ends, mut numbers, mut total) = (Vec::new(), Vec::new(), Vec::new(), 0u32);
+        let mut normalized = String::new();
+        for line in text.lines() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            for sentence in line.unicode_sentences() {
+                Normalizer::new().normalize_into(sentence, &mut normalized);
+                let mut s: Vec<u32> = Vec::new();
+                Tokenizer::Words.for_each_token(&normalized, |t| {
+                    if t.bytes().any(|b| b.is_ascii_digit()) {
+                        numbers.push(word_hash(t, &stemmer));
+                    }
+                    s.push(word_hash(t, &stemmer));
+                });
+                if !s.is_empty() {
+                    total += s.len() as u32;
+                    s.sort_unstable();
+                    s.dedup();
+                    words.extend(s);
+                    ends.push(words.len() as u32);
+                }
+            }
+        }
+        numbers.sort_unstable();
+        numbers.dedup();
+        let mut f = DocFeatures::from_sentences(&words, &ends, total);
+        f.numbers = numbers;
+        f
+    }
+
+    /// Texts with what sentence and word rules care about: abbreviations, decimals, quotes,
+    /// brackets, terminators, CR and LF, spaces, known and unknown non-ASCII characters
+    /// (curly quotes, dashes, accents, NBSP, emoji, combining marks, CJK), long words.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => "[A-Za-z]{1,9}",
+            1 => "[a-z]{20,30}",
+            1 => "[0-9]{1,4}([.,][0-9]{1,3})?",
+            1 => Just("U.S.".to_string()),
+            1 => Just("e.g.".to_string()),
+            1 => Just("don't".to_string()),
+            3 => "[ .!?,;:\"'()\\-_]{1,3}",
+            2 => Just(" ".to_string()),
+            1 => prop_oneof![Just("\n"), Just("\r\n"), Just("\n\n"), Just("\r"), Just("\t")].prop_map(String::from),
+            2 => "[\u{2019}\u{201c}\u{201d}\u{2014}\u{2013}\u{a0}\u{a9}\u{a3}\u{b7}\u{e9}\u{c9}\u{df}\u{bd}\u{2026}\u{2024}\u{203c}]",
+            1 => "[\u{301}\u{200d}\u{ad}\u{85}\u{2029}\u{1F600}\u{65E5}\u{672C}\u{3002}\u{FF21}\u{FB01}\u{338F}]",
+        ];
+        prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn extraction_equals_the_reference(t in text()) {
+            prop_assert_eq!(DocFeatures::extract(&t, &mut FeatureBuffer::default()), reference(&t));
+        }
+
+        /// One buffer for many texts: whatever the cache holds, every text gets its own
+        /// features.
+        #[test]
+        fn a_reused_buffer_changes_nothing(texts in prop::collection::vec(text(), 1..8)) {
+            let mut buf = FeatureBuffer::default();
+            for t in texts.iter().chain(&texts) {
+                prop_assert_eq!(DocFeatures::extract(t, &mut buf), reference(t));
+            }
+        }
+
+        #[test]
+        fn any_text_equals_the_reference(t in "\\PC{0,80}") {
+            prop_assert_eq!(DocFeatures::extract(&t, &mut FeatureBuffer::default()), reference(&t));
+        }
+
+        #[test]
+        fn any_ascii_equals_the_reference(t in "[\\x00-\\x7f]{0,120}") {
+            prop_assert_eq!(DocFeatures::extract(&t, &mut FeatureBuffer::default()), reference(&t));
+        }
+    }
+
+    #[test]
+    fn pairs_sort_even_in_crowded_buckets() {
+        let (mut out, mut counts) = (Vec::new(), Vec::new());
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let random: Vec<u64> = (0..3000)
+            .map(|_| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                ((rng % 5000) << 32) | (rng % 7)
+            })
+            .collect();
+        // Descending pairs that all share their top bits: the full sort takes over.
+        let crowded: Vec<u64> = (0..3000u64).rev().collect();
+        for pairs in [random, crowded, vec![], vec![7], vec![u64::MAX, 0, u64::MAX]] {
+            sort_pairs(&pairs, &mut out, &mut counts);
+            let mut expected = pairs.clone();
+            expected.sort_unstable();
+            assert_eq!(out, expected);
+        }
+    }
+
+    /// Enough distinct words that the cache grows to its largest and evicts, in one buffer.
+    #[test]
+    fn a_full_cache_changes_nothing() {
+        let mut rng = 0x1234_5678_9abc_def1u64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut buf = FeatureBuffer::default();
+        for _ in 0..60 {
+            let mut text = String::new();
+            for k in 0..8000 {
+                let len = 1 + (next() % if k % 2 == 0 { 8 } else { 28 }) as usize;
+                text.extend((0..len).map(|_| char::from(b'a' + (next() % 26) as u8)));
+                text.push_str(if k % 17 == 16 { ". " } else { " " });
+                if next() % 50 == 0 {
+                    text.push_str("the and of to in a. Prices rose 3.5 pct, U.S. officials said.\n");
+                }
+            }
+            assert_eq!(DocFeatures::extract(&text, &mut buf), reference(&text));
+        }
+        assert_eq!(buf.cache.short.sets.len(), MAX_SHORT_SETS);
+        assert_eq!(buf.cache.long.sets.len(), MAX_LONG_SETS);
+    }
 
     #[test]
     fn fast_weights_match_the_formula() {

@@ -24,8 +24,10 @@ mod tokenize;
 
 pub use filter::{ENGLISH_STOPWORDS, Filter, is_english_stopword};
 pub use normalize::Normalizer;
+pub(crate) use sentence::ascii_breaks;
 pub use sentence::{Sentences, sentences};
 pub use tokenize::Tokenizer;
+pub(crate) use tokenize::ascii_word_spans;
 
 /// A normalizer, a tokenizer and a filter, applied in that order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]

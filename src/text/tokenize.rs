@@ -275,13 +275,20 @@ fn word_mask(bytes: &[u8], base: usize) -> u64 {
 }
 
 /// UAX #29 word segmentation for ASCII text, keeping segments with a letter or digit: the same
-/// tokens `unicode_word_indices` yields, at several times its speed.
+/// tokens `unicode_word_indices` yields, at several times its speed (see [`ascii_word_spans`]).
+fn ascii_words<'t>(text: &'t str, f: &mut impl FnMut(&'t str)) {
+    // Spans of an ASCII text start and end at character boundaries, within the text.
+    ascii_word_spans(text.as_bytes(), &mut |start, end| f(text.get(start..end).unwrap_or_default()));
+}
+
+/// The words of ASCII `bytes` as `(start, end)` byte ranges, in order: the words
+/// `unicode_word_indices` yields, keeping segments with a letter or digit. Non-ASCII bytes are
+/// taken as characters of no word class.
 ///
 /// Works on blocks of 64 bytes: [`word_mask`] marks the bytes that belong to words, and words
 /// are the runs of set bits, found with `trailing_zeros`. There is no branch per byte, so word
 /// boundaries cost no branch mispredictions.
-fn ascii_words<'t>(text: &'t str, f: &mut impl FnMut(&'t str)) {
-    let bytes = text.as_bytes();
+pub(crate) fn ascii_word_spans(bytes: &[u8], f: &mut impl FnMut(usize, usize)) {
     let n = bytes.len();
     // Start of the word still open at the end of the previous block.
     let mut open: Option<usize> = None;
@@ -298,25 +305,21 @@ fn ascii_words<'t>(text: &'t str, f: &mut impl FnMut(&'t str)) {
             events &= events - 1;
             match open.take() {
                 None => open = Some(base + j),
-                Some(start) => emit(text, start, base + j, f),
+                Some(start) => emit(bytes, start, base + j, f),
             }
         }
         base += BLOCK;
     }
     if let Some(start) = open {
-        emit(text, start, n, f);
+        emit(bytes, start, n, f);
     }
 }
 
-/// Calls `f` on `text[start..end]` unless it is made only of `_`.
-///
-/// `text` is ASCII and `start <= end <= text.len()` (a word's start and end), so the slice is in
-/// bounds and on character boundaries.
+/// Calls `f` on `start..end` unless `bytes[start..end]` is made only of `_`.
 #[inline]
-fn emit<'t>(text: &'t str, start: usize, end: usize, f: &mut impl FnMut(&'t str)) {
-    let word = &text[start..end];
-    if word.bytes().any(|b| b != b'_') {
-        f(word);
+fn emit(bytes: &[u8], start: usize, end: usize, f: &mut impl FnMut(usize, usize)) {
+    if bytes.get(start..end).is_some_and(|w| w.iter().any(|&b| b != b'_')) {
+        f(start, end);
     }
 }
 
@@ -353,7 +356,9 @@ fn ascii_words_scalar<'t>(text: &'t str, f: &mut impl FnMut(&'t str)) {
             }
             break;
         }
-        emit(text, start, i, f);
+        if bytes[start..i].iter().any(|&b| b != b'_') {
+            f(&text[start..i]);
+        }
     }
 }
 
