@@ -3,6 +3,7 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
+use crate::group::verify::Scratch;
 use crate::group::{
     self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, Prepared, SentenceCounts, Stage,
     Verifier,
@@ -439,21 +440,63 @@ impl Deduplicator {
         // Each document's word weights once, not once per pair it is in.
         let verifier = Verifier::new(&idf, self.config.threshold);
         let prepared: Vec<Prepared> = crate::par::map(&analyses, |a| verifier.prepare(&a.features));
-        let links: Vec<Link> = crate::par::map(&candidates, |&(a, b, c)| {
-            let (a, b) = (a as usize, b as usize);
-            let (x, y) = (&analyses[a], &analyses[b]);
-            let evidence = exact_evidence(x, y)
-                .unwrap_or_else(|| verifier.evidence_prepared(&x.features, &prepared[a], &y.features, &prepared[b]));
-            let stage = match c {
-                _ if evidence.exact => Stage::Exact,
-                KEYWORDS => Stage::Keywords,
-                c => Stage::MinHash(c),
-            };
-            Link { a, b, stage, evidence }
-        });
+        // Pairs are verified grouped by their document with more sentences, whose lookup tables
+        // each worker's scratch then builds once per run of pairs. Evidence is written back in
+        // candidate order, a slice of pairs at a time to bound the memory in flight.
+        let by_long = group_by_longer(&candidates, |i| analyses[i].features.num_sentences());
+        let mut links: Vec<Link> = candidates
+            .iter()
+            .map(|&(a, b, c)| Link {
+                a: a as usize,
+                b: b as usize,
+                stage: stage_of(c),
+                evidence: Evidence::default(),
+            })
+            .collect();
+        drop(candidates);
+        for slice in by_long.chunks(VERIFY_SLICE) {
+            let evidence: Vec<Evidence> = crate::par::map_with(slice, Scratch::default, |scratch, &k| {
+                let Link { a, b, .. } = links[k];
+                let (x, y) = (&analyses[a], &analyses[b]);
+                exact_evidence(x, y).unwrap_or_else(|| {
+                    verifier.evidence_with(&x.features, &prepared[a], &y.features, &prepared[b], Some((a, b)), scratch)
+                })
+            });
+            // `by_long` is a permutation of the positions of `links`.
+            for (&k, evidence) in slice.iter().zip(evidence) {
+                let link = &mut links[k];
+                if evidence.exact {
+                    link.stage = Stage::Exact;
+                }
+                link.evidence = evidence;
+            }
+        }
         let priority = analyses.iter().map(|a| a.features.len() as u64).collect();
         Ok(Scored { links, priority, order: (0..n).collect() })
     }
+}
+
+/// Positions of `pairs` ordered by the end with more sentences (`sentences(end)`; the second
+/// end on ties, as verification picks it), then by position: a stable counting sort.
+fn group_by_longer(pairs: &[(u32, u32, u8)], sentences: impl Fn(usize) -> usize) -> Vec<usize> {
+    let longer = |&(a, b, _): &(u32, u32, u8)| {
+        if sentences(a as usize) <= sentences(b as usize) { b as usize } else { a as usize }
+    };
+    let ends: Vec<usize> = pairs.iter().map(longer).collect();
+    let n = ends.iter().copied().max().map_or(0, |m| m + 1);
+    let mut start = vec![0usize; n + 1];
+    for &e in &ends {
+        start[e + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut order = vec![0; pairs.len()];
+    for (k, &e) in ends.iter().enumerate() {
+        order[start[e]] = k;
+        start[e] += 1;
+    }
+    order
 }
 
 /// The evidence of two texts identical after normalization (non-empty), or `None`.
@@ -467,6 +510,17 @@ fn exact_evidence(a: &Analysis, b: &Analysis) -> Option<Evidence> {
 
 /// Stage number of the keyword stage in candidate lists.
 const KEYWORDS: u8 = u8::MAX - 1;
+
+/// Candidate pairs verified per parallel run (their evidence is held until written back).
+const VERIFY_SLICE: usize = 1 << 16;
+
+/// The stage of a link from the stage number of its candidate, unless its texts are identical.
+fn stage_of(c: u8) -> Stage {
+    match c {
+        KEYWORDS => Stage::Keywords,
+        c => Stage::MinHash(c),
+    }
+}
 
 /// What [`Deduplicator::analyze`] derives from one text.
 #[derive(Clone, Debug, PartialEq)]

@@ -219,6 +219,17 @@ impl DocFeatures {
         })
     }
 
+    /// Sentence `k` as [`sentences`](Self::sentences) yields it (empty when there is no such
+    /// sentence), without walking the ones before it.
+    pub(crate) fn sentence(&self, k: usize) -> &[u32] {
+        let start = match k.checked_sub(1) {
+            Some(p) => self.sentence_ends.get(p).map_or(0, |&e| e as usize),
+            None => 0,
+        };
+        let end = self.sentence_ends.get(k).map_or(0, |&e| e as usize);
+        self.sentence_words.get(start..end).unwrap_or_default()
+    }
+
     /// Number of sentences.
     pub fn num_sentences(&self) -> usize {
         self.sentence_ends.len()
