@@ -176,20 +176,39 @@ impl DocFeatures {
 
     /// The same document without the sentences for which `drop` is true.
     pub fn without_sentences(&self, drop: impl Fn(usize) -> bool) -> DocFeatures {
-        let mut words = Vec::new();
-        let mut ends = Vec::new();
-        let mut total = 0u32;
-        for (k, s) in self.sentences().enumerate() {
-            if drop(k) {
-                continue;
+        // Kept sentences keep their words, their order and their keys (a key hashes the sorted
+        // word hashes of its sentence, which do not change): only bag positions move, to those of
+        // the words still in use, and the bag stays sorted. The same features as extracting the
+        // kept sentences anew would give. Indexes are in bounds: sentences hold bag positions,
+        // with one key per sentence (`extract` builds them so and `decode` refuses anything else).
+        let keep: Vec<bool> = (0..self.num_sentences()).map(|k| !drop(k)).collect();
+        let mut remap = vec![u32::MAX; self.bag.len()];
+        let (mut words, mut kept, mut total) = (0usize, 0usize, 0u32);
+        for (s, _) in self.sentences().zip(&keep).filter(|x| *x.1) {
+            for &i in s {
+                remap[i as usize] = 0;
             }
-            words.extend(s.iter().map(|&i| self.bag[i as usize]));
-            ends.push(words.len() as u32);
+            words += s.len();
+            kept += 1;
             total = total.saturating_add(s.len() as u32);
         }
-        let mut f = DocFeatures::from_sentences(&words, &ends, total);
-        f.numbers = self.numbers.iter().copied().filter(|n| f.bag.binary_search(n).is_ok()).collect();
-        f
+        let mut bag = Vec::with_capacity(remap.iter().filter(|&&r| r == 0).count());
+        for (r, &w) in remap.iter_mut().zip(&self.bag) {
+            if *r == 0 {
+                *r = bag.len() as u32;
+                bag.push(w);
+            }
+        }
+        let mut sentence_words = Vec::with_capacity(words);
+        let mut sentence_ends = Vec::with_capacity(kept);
+        let mut sentence_keys = Vec::with_capacity(kept);
+        for ((s, &key), _) in self.sentences().zip(&self.sentence_keys).zip(&keep).filter(|x| *x.1) {
+            sentence_words.extend(s.iter().map(|&i| remap[i as usize]));
+            sentence_ends.push(sentence_words.len() as u32);
+            sentence_keys.push(key);
+        }
+        let numbers = self.numbers.iter().copied().filter(|n| bag.binary_search(n).is_ok()).collect();
+        DocFeatures { bag, sentence_words, sentence_ends, sentence_keys, total, numbers }
     }
 
     /// Number of words, repeats included.
@@ -502,6 +521,47 @@ mod tests {
                 let expected = ((3.0 + 2.0 + 1.0) / (f64::from(idf.df(w)) + 1.0)).ln() + 1.0;
                 assert!((idf.weight(w) - expected).abs() < 1e-12);
             }
+        }
+    }
+
+    /// `without_sentences` as it was: the kept sentences' word hashes through `from_sentences`.
+    fn without_sentences_reference(f: &DocFeatures, drop: impl Fn(usize) -> bool) -> DocFeatures {
+        let mut words = Vec::new();
+        let mut ends = Vec::new();
+        let mut total = 0u32;
+        for (k, s) in f.sentences().enumerate() {
+            if drop(k) {
+                continue;
+            }
+            words.extend(s.iter().map(|&i| f.bag[i as usize]));
+            ends.push(words.len() as u32);
+            total = total.saturating_add(s.len() as u32);
+        }
+        let mut out = DocFeatures::from_sentences(&words, &ends, total);
+        out.numbers = f.numbers.iter().copied().filter(|n| out.bag.binary_search(n).is_ok()).collect();
+        out
+    }
+
+    #[test]
+    fn dropping_sentences_is_extracting_the_rest() {
+        let text = "Breaking: 3 dead in Paris. The mayor said 3 were hurt on 12 May. Shares fell 4%.\n\
+                    Paris police said the mayor was right. Nothing else. The end of 12 May in Paris.";
+        let f = DocFeatures::extract(text, &mut FeatureBuffer::default());
+        let n = f.num_sentences();
+        assert!(n >= 6);
+        for mask in 0u32..1 << n {
+            let drop = |k: usize| mask >> k & 1 == 1;
+            let fast = f.without_sentences(drop);
+            assert_eq!(fast, without_sentences_reference(&f, drop), "mask {mask:b}");
+            assert_eq!(fast.heap_bytes(), without_sentences_reference(&f, drop).heap_bytes());
+            assert_eq!(
+                DocFeatures::decode(&{
+                    let mut v = Vec::new();
+                    fast.encode(&mut v);
+                    v
+                }),
+                Some(fast.clone())
+            );
         }
     }
 
