@@ -41,21 +41,29 @@ impl KeywordConfig {
     pub fn keywords(&self, doc: &DocFeatures, idf: &Idf) -> Vec<u32> {
         let mut eligible: Vec<(u32, u32)> =
             doc.bag().iter().map(|&w| (idf.df(w), w)).filter(|&(df, w)| self.eligible(df, w)).collect();
+        self.rarest(&mut eligible)
+    }
+
+    /// The words of the `per_doc` smallest `(df, word)` of `eligible` (reordered), ascending.
+    fn rarest(&self, eligible: &mut Vec<(u32, u32)>) -> Vec<u32> {
         eligible.sort_unstable();
         eligible.truncate(self.per_doc as usize);
-        eligible.into_iter().map(|(_, w)| w).collect()
+        eligible.iter().map(|&(_, w)| w).collect()
     }
 
     /// Candidate pairs `(i, j)`, `i < j`, sorted, among `docs` under the batch weights `idf`.
     pub fn candidate_pairs(&self, docs: &[&DocFeatures], idf: &Idf) -> Vec<(u32, u32)> {
+        // Each document's eligible words (looked up once) and its keywords among them.
+        let words: Vec<(Vec<u32>, Vec<u32>)> = crate::par::map_with(docs, Vec::new, |buf, doc| {
+            buf.clear();
+            buf.extend(doc.bag().iter().map(|&w| (idf.df(w), w)).filter(|&(df, w)| self.eligible(df, w)));
+            let eligible: Vec<u32> = buf.iter().map(|&(_, w)| w).collect();
+            (eligible, self.rarest(buf))
+        });
         // Postings of every eligible word: word -> documents containing it.
-        let mut entries: Vec<(u32, u32)> = Vec::new();
-        for (d, doc) in docs.iter().enumerate() {
-            for &w in doc.bag() {
-                if self.eligible(idf.df(w), w) {
-                    entries.push((w, d as u32));
-                }
-            }
+        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(words.iter().map(|w| w.0.len()).sum());
+        for (d, (eligible, _)) in words.iter().enumerate() {
+            entries.extend(eligible.iter().map(|&w| (w, d as u32)));
         }
         crate::par::sort_unstable(&mut entries);
         let mut postings: FxHashMap<u32, (usize, usize)> = FxHashMap::default();
@@ -65,24 +73,35 @@ impl KeywordConfig {
             postings.insert(run[0].0, (start, start + run.len()));
         }
         let positions: Vec<usize> = (0..docs.len()).collect();
-        let per_doc: Vec<Vec<(u32, u32)>> =
-            crate::par::map_with(&positions, FxHashMap::default, |counts: &mut FxHashMap<u32, u32>, &d| {
-                counts.clear();
-                for w in self.keywords(docs[d], idf) {
-                    if let Some(&(s, e)) = postings.get(&w) {
-                        for &(_, other) in &entries[s..e] {
-                            if other as usize != d {
-                                *counts.entry(other).or_insert(0) += 1;
+        // Per worker: how many of one document's keywords each other document holds (a dense
+        // array, zero between documents), and which documents it touched.
+        let scratch = || (vec![0u32; docs.len()], Vec::<u32>::new());
+        let per_doc: Vec<Vec<(u32, u32)>> = crate::par::map_with(&positions, scratch, |(counts, touched), &d| {
+            // In bounds: `d` and the documents of the postings are positions of `docs`.
+            for w in &words[d].1 {
+                if let Some(&(s, e)) = postings.get(w) {
+                    for &(_, other) in &entries[s..e] {
+                        if other as usize != d {
+                            let c = &mut counts[other as usize];
+                            if *c == 0 {
+                                touched.push(other);
                             }
+                            *c += 1;
                         }
                     }
                 }
-                let d = d as u32;
-                let mut out: Vec<(u32, u32)> =
-                    counts.iter().filter(|&(_, &c)| c >= self.min_shared).map(|(&o, _)| (d.min(o), d.max(o))).collect();
-                out.sort_unstable();
-                out
-            });
+            }
+            let d = d as u32;
+            let mut out: Vec<(u32, u32)> = Vec::new();
+            for &o in touched.iter() {
+                if std::mem::take(&mut counts[o as usize]) >= self.min_shared {
+                    out.push((d.min(o), d.max(o)));
+                }
+            }
+            touched.clear();
+            out.sort_unstable();
+            out
+        });
         let mut all: Vec<(u32, u32)> = per_doc.into_iter().flatten().collect();
         crate::par::sort_unstable(&mut all);
         all.dedup();
