@@ -416,9 +416,15 @@ impl Deduplicator {
             let pairs = candidate_pairs(&sigs, *banding, self.config.max_bucket)?;
             candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
         }
+        // Signatures have done their work: free them before verification's own memory peaks.
+        for a in &mut analyses {
+            a.signatures = Vec::new();
+        }
+        // Each word's document frequency, looked up once for the keyword stage and the weights.
+        let dfs: Vec<Vec<u32>> = crate::par::map(&analyses, |a| idf.dfs(&a.features));
         if let Some(kw) = &self.config.keywords {
             let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
-            candidates.extend(kw.candidate_pairs(&docs, &idf).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
+            candidates.extend(kw.candidate_pairs_df(&docs, &dfs).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
         }
         // Identical normalized texts (non-empty) are linked to the first of their kind.
         let mut by_print: Vec<(u64, u32)> =
@@ -433,25 +439,16 @@ impl Deduplicator {
         candidates.dedup_by_key(|x| (x.0, x.1));
         candidates.shrink_to_fit();
         drop(by_print);
-        // Signatures have done their work: free them before verification's own memory peaks.
-        for a in &mut analyses {
-            a.signatures = Vec::new();
-        }
         // Each document's word weights once, not once per pair it is in.
         let verifier = Verifier::new(&idf, self.config.threshold);
-        let prepared: Vec<Prepared> = crate::par::map(&analyses, |a| verifier.prepare(&a.features));
+        let prepared: Vec<Prepared> = crate::par::map_owned(dfs, |df| verifier.prepare_df(df));
         // Pairs are verified grouped by their document with more sentences, whose lookup tables
         // each worker's scratch then builds once per run of pairs. Evidence is written back in
         // candidate order, a slice of pairs at a time to bound the memory in flight.
         let by_long = group_by_longer(&candidates, |i| analyses[i].features.num_sentences());
         let mut links: Vec<Link> = candidates
             .iter()
-            .map(|&(a, b, c)| Link {
-                a: a as usize,
-                b: b as usize,
-                stage: stage_of(c),
-                evidence: Evidence::default(),
-            })
+            .map(|&(a, b, c)| Link { a: a as usize, b: b as usize, stage: stage_of(c), evidence: Evidence::default() })
             .collect();
         drop(candidates);
         for slice in by_long.chunks(VERIFY_SLICE) {

@@ -470,6 +470,11 @@ impl Idf {
         self.df.get(&w).copied().unwrap_or(0)
     }
 
+    /// The document frequency of each word of `doc`'s bag, in bag order.
+    pub(crate) fn dfs(&self, doc: &DocFeatures) -> Vec<u32> {
+        doc.bag.iter().map(|&w| self.df(w)).collect()
+    }
+
     /// The weight of a word hash.
     #[inline]
     pub fn weight(&self, w: u32) -> f64 {
@@ -498,7 +503,12 @@ impl Weights<'_> {
     /// The weight of a word hash.
     #[inline]
     pub fn weight(&self, w: u32) -> f64 {
-        let df = self.idf.df(w);
+        self.weight_of_df(self.idf.df(w))
+    }
+
+    /// The weight of a word of document frequency `df`.
+    #[inline]
+    pub(crate) fn weight_of_df(&self, df: u32) -> f64 {
         let ln = match LN_1P.get(df as usize) {
             Some(&x) => x,
             None => f64::from(df).ln_1p(),

@@ -53,10 +53,18 @@ impl KeywordConfig {
 
     /// Candidate pairs `(i, j)`, `i < j`, sorted, among `docs` under the batch weights `idf`.
     pub fn candidate_pairs(&self, docs: &[&DocFeatures], idf: &Idf) -> Vec<(u32, u32)> {
-        // Each document's eligible words (looked up once) and its keywords among them.
-        let words: Vec<(Vec<u32>, Vec<u32>)> = crate::par::map_with(docs, Vec::new, |buf, doc| {
+        let dfs: Vec<Vec<u32>> = crate::par::map(docs, |d| idf.dfs(d));
+        self.candidate_pairs_df(docs, &dfs)
+    }
+
+    /// [`candidate_pairs`](Self::candidate_pairs) from the document frequencies of each
+    /// document's words, `dfs[d]` in the order of `docs[d]`'s bag ([`Idf::dfs`]).
+    pub(crate) fn candidate_pairs_df(&self, docs: &[&DocFeatures], dfs: &[Vec<u32>]) -> Vec<(u32, u32)> {
+        let with_df: Vec<(&DocFeatures, &Vec<u32>)> = docs.iter().copied().zip(dfs).collect();
+        // Each document's eligible words and its keywords among them.
+        let words: Vec<(Vec<u32>, Vec<u32>)> = crate::par::map_with(&with_df, Vec::new, |buf, &(doc, df)| {
             buf.clear();
-            buf.extend(doc.bag().iter().map(|&w| (idf.df(w), w)).filter(|&(df, w)| self.eligible(df, w)));
+            buf.extend(df.iter().zip(doc.bag()).map(|(&df, &w)| (df, w)).filter(|&(df, w)| self.eligible(df, w)));
             let eligible: Vec<u32> = buf.iter().map(|&(_, w)| w).collect();
             (eligible, self.rarest(buf))
         });
@@ -72,10 +80,10 @@ impl KeywordConfig {
             let start = start / std::mem::size_of::<(u32, u32)>();
             postings.insert(run[0].0, (start, start + run.len()));
         }
-        let positions: Vec<usize> = (0..docs.len()).collect();
+        let positions: Vec<usize> = (0..words.len()).collect();
         // Per worker: how many of one document's keywords each other document holds (a dense
         // array, zero between documents), and which documents it touched.
-        let scratch = || (vec![0u32; docs.len()], Vec::<u32>::new());
+        let scratch = || (vec![0u32; words.len()], Vec::<u32>::new());
         let per_doc: Vec<Vec<(u32, u32)>> = crate::par::map_with(&positions, scratch, |(counts, touched), &d| {
             // In bounds: `d` and the documents of the postings are positions of `docs`.
             for w in &words[d].1 {

@@ -150,6 +150,23 @@ impl<'a> Verifier<'a> {
         Prepared { bag, mass, positive }
     }
 
+    /// [`prepare`](Self::prepare) from the document frequency of each word of the document's
+    /// bag, in bag order ([`Idf::dfs`]); the vector becomes the weights.
+    pub(crate) fn prepare_df(&self, df: Vec<u32>) -> Prepared {
+        let mut mass = Mass::default();
+        // Collected in place: `f32` has the size and alignment of `u32`.
+        let bag: Vec<f32> = df
+            .into_iter()
+            .map(|d| {
+                let x = self.weights.weight_of_df(d) as f32;
+                mass.add(f64::from(x));
+                x
+            })
+            .collect();
+        let positive = bag.iter().all(|&x| x.is_finite() && x > 0.0);
+        Prepared { bag, mass, positive }
+    }
+
     /// (lower bound, raw overlap, containment) from masses and shared weight.
     fn overlap(ma: Mass, mb: Mass, shared: f64) -> (f64, f64, f64) {
         let (heavy, light) = if ma.sum >= mb.sum { (ma, mb) } else { (mb, ma) };
