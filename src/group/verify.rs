@@ -575,19 +575,16 @@ impl Scratch {
         let mut n = 0;
         // In bounds: `radix` has a slot per bucket plus one, its values are positions up to
         // `y.len()`, probes are clamped to `last`, and `n` counts at most `x.len()` matches.
+        let (radix, in_long, matched) = (&self.radix[..], &mut self.in_long[..], &mut self.matched[..]);
         for (i, &h) in x.iter().enumerate() {
             let b = bucket(h, bits);
-            let (lo, hi) = (self.radix[b] as usize, self.radix[b + 1] as usize);
+            let (lo, hi) = (radix[b] as usize, radix[b + 1] as usize);
             // The first two words of the bucket without branches; longer buckets are rare.
-            let mut at = u32::MAX;
-            let p = lo.min(last);
-            if lo < hi && y[p] == h {
-                at = p as u32;
-            }
-            let p = (lo + 1).min(last);
-            if lo + 1 < hi && y[p] == h {
-                at = p as u32;
-            }
+            let (p0, p1) = (lo.min(last), (lo + 1).min(last));
+            let hit0 = (lo < hi) & (y[p0] == h);
+            let hit1 = (lo + 1 < hi) & (y[p1] == h);
+            let mut at = if hit1 { p1 as u32 } else { u32::MAX };
+            at = if hit0 { p0 as u32 } else { at };
             if hi > lo + 2 {
                 for (p, &w) in y.iter().enumerate().take(hi).skip(lo + 2) {
                     if w == h {
@@ -595,8 +592,8 @@ impl Scratch {
                     }
                 }
             }
-            self.in_long[i] = at;
-            self.matched[n] = i as u32;
+            in_long[i] = at;
+            matched[n] = i as u32;
             n += usize::from(at != u32::MAX);
         }
         self.matched[..n].iter().fold(0.0, |acc, &i| acc + short.weight(i))
