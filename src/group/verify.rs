@@ -100,6 +100,58 @@ impl Prepared {
     }
 }
 
+impl Prepared {
+    /// What the evidence of a pair needs of this document (prepared for `doc`) besides
+    /// [`Measured`].
+    pub(crate) fn side(&self, doc: &DocFeatures) -> Side {
+        Side { mass: self.mass, alignable: doc.num_sentences() >= MIN_ALIGNED_SENTENCES as usize }
+    }
+}
+
+/// What [`Evidence`] needs of one document besides [`Measured`]: its weight statistics and
+/// whether it has sentences enough to align.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Side {
+    mass: Mass,
+    alignable: bool,
+}
+
+/// What [`Evidence`] needs of two documents' words together; the rest follows from each
+/// document's [`Side`] ([`evidence`](Self::evidence)), so a batch can keep this instead.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Measured {
+    /// Shared weight (the shorter text's weights of the words both hold, in bag order).
+    pub(crate) shared: f64,
+    /// [`Evidence::alignment`].
+    pub(crate) alignment: f64,
+    /// [`Evidence::numbers`].
+    pub(crate) numbers: f64,
+    /// [`Evidence::aligned_sentences`].
+    pub(crate) aligned: u32,
+}
+
+impl Measured {
+    /// The evidence of documents `a` and `b` (in the order they were measured).
+    pub(crate) fn evidence(&self, a: Side, b: Side) -> Evidence {
+        let mut e = Evidence {
+            alignment: self.alignment,
+            aligned_sentences: self.aligned,
+            numbers: self.numbers,
+            ..Evidence::default()
+        };
+        (e.overlap, e.shared, e.containment) = Verifier::overlap(a.mass, b.mass, self.shared);
+        // Both texts have `MIN_ALIGNED_SENTENCES` sentences or more.
+        let alignable = a.alignable && b.alignable;
+        e.score = if alignable && e.aligned_sentences < MIN_ALIGNED_SENTENCES {
+            // Long enough to align, yet no sentence sequence in common: same-topic vocabulary.
+            e.overlap * UNALIGNED_FACTOR
+        } else {
+            e.overlap.max(e.alignment)
+        };
+        e
+    }
+}
+
 /// A document with its prepared weights.
 struct Weighted<'d> {
     doc: &'d DocFeatures,
@@ -190,10 +242,8 @@ impl<'a> Verifier<'a> {
         self.evidence_with(a, pa, b, pb, None, &mut Scratch::default())
     }
 
-    /// [`evidence_prepared`](Self::evidence_prepared) with reusable buffers. `ids` are the two
-    /// documents' positions in the batch when `scratch` serves many pairs of one batch: what is
-    /// built for the document with more sentences is then kept while the next pairs share it
-    /// (callers verify pairs grouped by that document). The result does not depend on it.
+    /// [`evidence_prepared`](Self::evidence_prepared) with reusable buffers; see
+    /// [`measure`](Self::measure).
     pub(crate) fn evidence_with(
         &self,
         a: &DocFeatures,
@@ -203,9 +253,28 @@ impl<'a> Verifier<'a> {
         ids: Option<(usize, usize)>,
         scratch: &mut Scratch,
     ) -> Evidence {
-        let mut e = Evidence::default();
+        match self.measure(a, pa, b, pb, ids, scratch) {
+            Some(m) => m.evidence(pa.side(a), pb.side(b)),
+            None => Evidence::default(),
+        }
+    }
+
+    /// What the evidence for `a` and `b` needs from their words together, or `None` when either
+    /// has no word or weights that are not its own. `ids` are the two documents' positions in
+    /// the batch when `scratch` serves many pairs of one batch: what is built for the document
+    /// with more sentences is then kept while the next pairs share it (callers verify pairs
+    /// grouped by that document). The result does not depend on it.
+    pub(crate) fn measure(
+        &self,
+        a: &DocFeatures,
+        pa: &Prepared,
+        b: &DocFeatures,
+        pb: &Prepared,
+        ids: Option<(usize, usize)>,
+        scratch: &mut Scratch,
+    ) -> Option<Measured> {
         if a.is_empty() || b.is_empty() || pa.bag.len() != a.bag().len() || pb.bag.len() != b.bag().len() {
-            return e;
+            return None;
         }
         let wa = Weighted { doc: a, bag: &pa.bag, mass: pa.mass, positive: pa.positive };
         let wb = Weighted { doc: b, bag: &pb.bag, mass: pb.mass, positive: pb.positive };
@@ -217,25 +286,18 @@ impl<'a> Verifier<'a> {
         scratch.use_long(long, long_id);
         // Shared words, and where each word of `short` sits in `long`'s bag.
         let shared = scratch.intersect(short, long);
-        (e.overlap, e.shared, e.containment) = Verifier::overlap(wa.mass, wb.mass, shared);
+        let mut m = Measured { shared, numbers: number_agreement(a.numbers(), b.numbers()), ..Measured::default() };
         // Aligned sentences each share at least `threshold` of their weight, so a pair whose texts
         // share less than `threshold²` of the lighter one's weight cannot align enough to matter.
-        if e.containment >= self.threshold * self.threshold {
-            (e.alignment, e.aligned_sentences) = if short.positive && long.positive {
+        let (_, _, containment) = Verifier::overlap(wa.mass, wb.mass, shared);
+        if containment >= self.threshold * self.threshold {
+            (m.alignment, m.aligned) = if short.positive && long.positive {
                 self.alignment(short, long, scratch)
             } else {
                 self.alignment_exhaustive(short, long, &scratch.in_long)
             };
         }
-        e.numbers = number_agreement(a.numbers(), b.numbers());
-        let alignable = a.num_sentences().min(b.num_sentences()) as u32 >= MIN_ALIGNED_SENTENCES;
-        e.score = if alignable && e.aligned_sentences < MIN_ALIGNED_SENTENCES {
-            // Long enough to align, yet no sentence sequence in common: same-topic vocabulary.
-            e.overlap * UNALIGNED_FACTOR
-        } else {
-            e.overlap.max(e.alignment)
-        };
-        e
+        Some(m)
     }
 
     /// Ordered sentence alignment of `short` against `long`, both with positive weights, after
