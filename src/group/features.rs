@@ -71,15 +71,20 @@ fn word_hash(word: &str, stemmer: &rust_stemmers::Stemmer) -> u32 {
 /// Whether `h` is the [`word_hash`] of an English stopword: such words are kept in features
 /// (they carry a little weight) but are never keywords of the candidate stage.
 pub(crate) fn is_stopword_hash(h: u32) -> bool {
-    static HASHES: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
-    let hashes = HASHES.get_or_init(|| {
+    /// The sorted hashes, and a bitmap of their low 12 bits that rules most words out at once.
+    static HASHES: std::sync::OnceLock<(Vec<u32>, [u64; 64])> = std::sync::OnceLock::new();
+    let (hashes, low) = HASHES.get_or_init(|| {
         let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
         let mut v: Vec<u32> = crate::text::ENGLISH_STOPWORDS.iter().map(|w| word_hash(w, &stemmer)).collect();
         v.sort_unstable();
         v.dedup();
-        v
+        let mut low = [0u64; 64];
+        for &h in &v {
+            low[(h >> 6 & 63) as usize] |= 1 << (h & 63);
+        }
+        (v, low)
     });
-    hashes.binary_search(&h).is_ok()
+    low[(h >> 6 & 63) as usize] >> (h & 63) & 1 == 1 && hashes.binary_search(&h).is_ok()
 }
 
 impl DocFeatures {
@@ -592,6 +597,19 @@ mod tests {
         // A story repeated everywhere is not boilerplate of itself.
         let same: Vec<DocFeatures> = (0..8).map(|_| docs[0].clone()).collect();
         assert!(SentenceCounts::new(&same).strip(&same[0]).is_none());
+    }
+
+    #[test]
+    fn stopword_hashes_are_recognized() {
+        let st = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+        let stop: Vec<u32> = crate::text::ENGLISH_STOPWORDS.iter().map(|w| word_hash(w, &st)).collect();
+        assert!(stop.iter().all(|&h| is_stopword_hash(h)));
+        let mut h = 0x9E37_79B9u32;
+        for _ in 0..100_000 {
+            h = h.wrapping_mul(0x0019_660D).wrapping_add(0x3C6E_F35F);
+            assert_eq!(is_stopword_hash(h), stop.contains(&h));
+        }
+        assert!(!is_stopword_hash(word_hash("ceasefire", &st)));
     }
 
     #[test]

@@ -61,18 +61,19 @@ impl KeywordConfig {
     /// document's words, `dfs[d]` in the order of `docs[d]`'s bag ([`Idf::dfs`]).
     pub(crate) fn candidate_pairs_df(&self, docs: &[&DocFeatures], dfs: &[Vec<u32>]) -> Vec<(u32, u32)> {
         let with_df: Vec<(&DocFeatures, &Vec<u32>)> = docs.iter().copied().zip(dfs).collect();
-        // Each document's eligible words and its keywords among them.
-        let words: Vec<(Vec<u32>, Vec<u32>)> = crate::par::map_with(&with_df, Vec::new, |buf, &(doc, df)| {
+        // Each document's keywords, and how many eligible words it has.
+        let keywords: Vec<(usize, Vec<u32>)> = crate::par::map_with(&with_df, Vec::new, |buf, &(doc, df)| {
             buf.clear();
             buf.extend(df.iter().zip(doc.bag()).map(|(&df, &w)| (df, w)).filter(|&(df, w)| self.eligible(df, w)));
-            let eligible: Vec<u32> = buf.iter().map(|&(_, w)| w).collect();
-            (eligible, self.rarest(buf))
+            (buf.len(), self.rarest(buf))
         });
         // Postings of every eligible word: word -> documents containing it.
-        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(words.iter().map(|w| w.0.len()).sum());
-        for (d, (eligible, _)) in words.iter().enumerate() {
-            entries.extend(eligible.iter().map(|&w| (w, d as u32)));
+        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(keywords.iter().map(|k| k.0).sum());
+        for (d, &(doc, df)) in with_df.iter().enumerate() {
+            let eligible = df.iter().zip(doc.bag()).filter(|&(&df, &w)| self.eligible(df, w));
+            entries.extend(eligible.map(|(_, &w)| (w, d as u32)));
         }
+        drop(with_df);
         crate::par::sort_unstable(&mut entries);
         let mut postings: FxHashMap<u32, (usize, usize)> = FxHashMap::default();
         for run in entries.chunk_by(|a, b| a.0 == b.0) {
@@ -80,13 +81,13 @@ impl KeywordConfig {
             let start = start / std::mem::size_of::<(u32, u32)>();
             postings.insert(run[0].0, (start, start + run.len()));
         }
-        let positions: Vec<usize> = (0..words.len()).collect();
+        let positions: Vec<usize> = (0..keywords.len()).collect();
         // Per worker: how many of one document's keywords each other document holds (a dense
         // array, zero between documents), and which documents it touched.
-        let scratch = || (vec![0u32; words.len()], Vec::<u32>::new());
+        let scratch = || (vec![0u32; keywords.len()], Vec::<u32>::new());
         let per_doc: Vec<Vec<(u32, u32)>> = crate::par::map_with(&positions, scratch, |(counts, touched), &d| {
             // In bounds: `d` and the documents of the postings are positions of `docs`.
-            for w in &words[d].1 {
+            for w in &keywords[d].1 {
                 if let Some(&(s, e)) = postings.get(w) {
                     for &(_, other) in &entries[s..e] {
                         if other as usize != d {
