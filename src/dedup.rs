@@ -3,6 +3,7 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
+use crate::group::verify::{Measured, Scratch, Side};
 use crate::group::{
     self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, Prepared, SentenceCounts, Stage,
     Verifier,
@@ -415,9 +416,15 @@ impl Deduplicator {
             let pairs = candidate_pairs(&sigs, *banding, self.config.max_bucket)?;
             candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
         }
+        // Signatures have done their work: free them before verification's own memory peaks.
+        for a in &mut analyses {
+            a.signatures = Vec::new();
+        }
+        // Each word's document frequency, looked up once for the keyword stage and the weights.
+        let dfs: Vec<Vec<u32>> = crate::par::map(&analyses, |a| idf.dfs(&a.features));
         if let Some(kw) = &self.config.keywords {
             let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
-            candidates.extend(kw.candidate_pairs(&docs, &idf).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
+            candidates.extend(kw.candidate_pairs_df(&docs, &dfs).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
         }
         // Identical normalized texts (non-empty) are linked to the first of their kind.
         let mut by_print: Vec<(u64, u32)> =
@@ -432,41 +439,130 @@ impl Deduplicator {
         candidates.dedup_by_key(|x| (x.0, x.1));
         candidates.shrink_to_fit();
         drop(by_print);
-        // Signatures have done their work: free them before verification's own memory peaks.
-        for a in &mut analyses {
-            a.signatures = Vec::new();
-        }
         // Each document's word weights once, not once per pair it is in.
         let verifier = Verifier::new(&idf, self.config.threshold);
-        let prepared: Vec<Prepared> = crate::par::map(&analyses, |a| verifier.prepare(&a.features));
-        let links: Vec<Link> = crate::par::map(&candidates, |&(a, b, c)| {
-            let (a, b) = (a as usize, b as usize);
-            let (x, y) = (&analyses[a], &analyses[b]);
-            let evidence = exact_evidence(x, y)
-                .unwrap_or_else(|| verifier.evidence_prepared(&x.features, &prepared[a], &y.features, &prepared[b]));
-            let stage = match c {
-                _ if evidence.exact => Stage::Exact,
-                KEYWORDS => Stage::Keywords,
-                c => Stage::MinHash(c),
+        let prepared: Vec<Prepared> = crate::par::map_owned(dfs, |df| verifier.prepare_df(df));
+        // Pairs are verified grouped by their document with more sentences, whose lookup tables
+        // each worker's scratch then builds once per run of pairs. Results are written back in
+        // candidate order, a slice of pairs at a time to bound the memory in flight.
+        let by_long: Vec<u32> = if candidates.len() <= u32::MAX as usize {
+            group_by_longer(&candidates, |i| analyses[i].features.num_sentences())
+        } else {
+            Vec::new() // More than 2^32 pairs are verified in candidate order.
+        };
+        let mut pairs: Vec<Pair> = candidates
+            .iter()
+            .map(|&(a, b, stage)| Pair { a, b, stage, exact: false, measured: Measured::default() })
+            .collect();
+        drop(candidates);
+        for start in (0..pairs.len()).step_by(VERIFY_SLICE) {
+            let end = pairs.len().min(start + VERIFY_SLICE);
+            let slice: Vec<usize> = match by_long.get(start..end) {
+                Some(s) => s.iter().map(|&k| k as usize).collect(),
+                None => (start..end).collect(),
             };
-            Link { a, b, stage, evidence }
-        });
+            let measured: Vec<Option<Measured>> = crate::par::map_with(&slice, Scratch::default, |scratch, &k| {
+                let (a, b) = (pairs[k].a as usize, pairs[k].b as usize);
+                let (x, y) = (&analyses[a], &analyses[b]);
+                if exact_evidence(x, y).is_some() {
+                    return None;
+                }
+                // Weights are prepared for these documents, so `measure` gives `None` only when one
+                // has no word, and a zero `Measured` then gives the same evidence.
+                let m = verifier.measure(&x.features, &prepared[a], &y.features, &prepared[b], Some((a, b)), scratch);
+                Some(m.unwrap_or_default())
+            });
+            // `slice` holds positions of `pairs` (`by_long` is a permutation of them).
+            for (&k, m) in slice.iter().zip(measured) {
+                let pair = &mut pairs[k];
+                match m {
+                    Some(m) => pair.measured = m,
+                    None => pair.exact = true,
+                }
+            }
+        }
+        let sides = analyses.iter().zip(&prepared).map(|(a, p)| p.side(&a.features)).collect();
         let priority = analyses.iter().map(|a| a.features.len() as u64).collect();
-        Ok(Scored { links, priority, order: (0..n).collect() })
+        Ok(Scored { pairs, sides, priority, order: (0..n).collect() })
     }
 }
 
+/// Positions of `pairs` ordered by the end with more sentences (`sentences(end)`; the second
+/// end on ties, as verification picks it), then by position: a stable counting sort.
+fn group_by_longer(pairs: &[(u32, u32, u8)], sentences: impl Fn(usize) -> usize) -> Vec<u32> {
+    let longer = |&(a, b, _): &(u32, u32, u8)| {
+        if sentences(a as usize) <= sentences(b as usize) { b as usize } else { a as usize }
+    };
+    let n = pairs.iter().map(|p| p.0.max(p.1) as usize + 1).max().unwrap_or(0);
+    let mut start = vec![0usize; n + 1];
+    for p in pairs {
+        start[longer(p) + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    // Positions fit in `u32`: callers have no more pairs than that.
+    let mut order = vec![0; pairs.len()];
+    for (k, p) in pairs.iter().enumerate() {
+        let e = longer(p);
+        order[start[e]] = k as u32;
+        start[e] += 1;
+    }
+    order
+}
+
+/// The evidence of two texts identical after normalization.
+const EXACT: Evidence = Evidence {
+    score: 1.0,
+    overlap: 0.0,
+    shared: 0.0,
+    containment: 0.0,
+    alignment: 0.0,
+    aligned_sentences: 0,
+    numbers: 0.0,
+    exact: true,
+};
+
 /// The evidence of two texts identical after normalization (non-empty), or `None`.
 fn exact_evidence(a: &Analysis, b: &Analysis) -> Option<Evidence> {
-    (a.fingerprint.is_some() && a.fingerprint == b.fingerprint).then(|| Evidence {
-        score: 1.0,
-        exact: true,
-        ..Evidence::default()
-    })
+    (a.fingerprint.is_some() && a.fingerprint == b.fingerprint).then_some(EXACT)
 }
 
 /// Stage number of the keyword stage in candidate lists.
 const KEYWORDS: u8 = u8::MAX - 1;
+
+/// Candidate pairs verified per parallel run (their evidence is held until written back).
+const VERIFY_SLICE: usize = 1 << 16;
+
+/// One verified candidate pair, by canonical positions: its [`Link`] without what follows from
+/// each document ([`Side`]), 40 bytes instead of 80.
+#[derive(Clone, Copy, Debug)]
+struct Pair {
+    measured: Measured,
+    a: u32,
+    b: u32,
+    /// Stage number of the candidate stage that first proposed it.
+    stage: u8,
+    /// The texts are identical after normalization.
+    exact: bool,
+}
+
+impl Pair {
+    /// The link between canonical positions.
+    fn link(&self, sides: &[Side]) -> Link {
+        let (a, b) = (self.a as usize, self.b as usize);
+        if self.exact {
+            return Link { a, b, stage: Stage::Exact, evidence: EXACT };
+        }
+        // Positions are below `sides.len()` (see `Scored`).
+        let evidence = self.measured.evidence(sides[a], sides[b]);
+        let stage = match self.stage {
+            KEYWORDS => Stage::Keywords,
+            c => Stage::MinHash(c),
+        };
+        Link { a, b, stage, evidence }
+    }
+}
 
 /// What [`Deduplicator::analyze`] derives from one text.
 #[derive(Clone, Debug, PartialEq)]
@@ -488,12 +584,15 @@ struct AnalyzeBuffer {
 
 /// Every candidate pair of a batch with its verification evidence, before thresholding.
 ///
-/// Only [`Deduplicator::score`] makes one, so its invariants hold: link ends are canonical
-/// positions below `priority.len()`, and `order` is a permutation of those positions.
+/// Only [`Deduplicator::score`] makes one, so its invariants hold: pair ends are canonical
+/// positions below `sides.len() == priority.len()`, and `order` is a permutation of those
+/// positions.
 #[derive(Clone, Debug)]
 pub struct Scored {
-    /// Links between canonical positions.
-    links: Vec<Link>,
+    /// Pairs between canonical positions.
+    pairs: Vec<Pair>,
+    /// What evidence needs of each document, by canonical position.
+    sides: Vec<Side>,
     /// Representative tie-break per canonical position.
     priority: Vec<u64>,
     /// `order[canonical position] = input position`.
@@ -503,20 +602,22 @@ pub struct Scored {
 impl Scored {
     /// Every verified candidate pair, by input position (`a < b`), in no particular order.
     pub fn links(&self) -> impl Iterator<Item = Link> + '_ {
-        self.links.iter().map(|l| {
+        self.pairs.iter().map(|p| {
+            let l = p.link(&self.sides);
             let (a, b) = (self.order[l.a], self.order[l.b]);
-            Link { a: a.min(b), b: a.max(b), ..*l }
+            Link { a: a.min(b), b: a.max(b), ..l }
         })
     }
 
     /// Number of candidate pairs.
     pub fn num_candidates(&self) -> usize {
-        self.links.len()
+        self.pairs.len()
     }
 
     /// Groups with links whose score is at least `threshold`.
     pub fn group(&self, threshold: f64) -> Grouping {
-        let kept: Vec<Link> = self.links.iter().filter(|l| l.evidence.score >= threshold).copied().collect();
+        let kept: Vec<Link> =
+            self.pairs.iter().map(|p| p.link(&self.sides)).filter(|l| l.evidence.score >= threshold).collect();
         let weighted: Vec<(usize, usize, f64)> = kept.iter().map(|l| (l.a, l.b, l.evidence.score)).collect();
         let labels = group::cluster(self.priority.len(), &weighted, &self.priority);
         Grouping::new(&labels, kept).remap(&self.order)

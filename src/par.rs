@@ -35,6 +35,22 @@ where
     map_with(items, || (), |_, t| f(t))
 }
 
+/// Maps `f` over owned `items` in order.
+pub(crate) fn map_owned<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> R + Sync + Send,
+{
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        items.into_par_iter().with_min_len(8).map(f).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    items.into_iter().map(f).collect()
+}
+
 /// Sorts `v` (unstable, so equal elements must be indistinguishable for determinism).
 pub(crate) fn sort_unstable<T: Ord + Send>(v: &mut [T]) {
     #[cfg(feature = "parallel")]

@@ -266,15 +266,20 @@ impl WordCache {
 /// Whether `h` is the [`word_hash`] of an English stopword: such words are kept in features
 /// (they carry a little weight) but are never keywords of the candidate stage.
 pub(crate) fn is_stopword_hash(h: u32) -> bool {
-    static HASHES: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
-    let hashes = HASHES.get_or_init(|| {
+    /// The sorted hashes, and a bitmap of their low 12 bits that rules most words out at once.
+    static HASHES: std::sync::OnceLock<(Vec<u32>, [u64; 64])> = std::sync::OnceLock::new();
+    let (hashes, low) = HASHES.get_or_init(|| {
         let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
         let mut v: Vec<u32> = crate::text::ENGLISH_STOPWORDS.iter().map(|w| word_hash(w, &stemmer)).collect();
         v.sort_unstable();
         v.dedup();
-        v
+        let mut low = [0u64; 64];
+        for &h in &v {
+            low[(h >> 6 & 63) as usize] |= 1 << (h & 63);
+        }
+        (v, low)
     });
-    hashes.binary_search(&h).is_ok()
+    low[(h >> 6 & 63) as usize] >> (h & 63) & 1 == 1 && hashes.binary_search(&h).is_ok()
 }
 
 impl FeatureBuffer {
@@ -538,20 +543,39 @@ impl DocFeatures {
 
     /// The same document without the sentences for which `drop` is true.
     pub fn without_sentences(&self, drop: impl Fn(usize) -> bool) -> DocFeatures {
-        let mut words = Vec::new();
-        let mut ends = Vec::new();
-        let mut total = 0u32;
-        for (k, s) in self.sentences().enumerate() {
-            if drop(k) {
-                continue;
+        // Kept sentences keep their words, their order and their keys (a key hashes the sorted
+        // word hashes of its sentence, which do not change): only bag positions move, to those of
+        // the words still in use, and the bag stays sorted. The same features as extracting the
+        // kept sentences anew would give. Indexes are in bounds: sentences hold bag positions,
+        // with one key per sentence (`extract` builds them so and `decode` refuses anything else).
+        let keep: Vec<bool> = (0..self.num_sentences()).map(|k| !drop(k)).collect();
+        let mut remap = vec![u32::MAX; self.bag.len()];
+        let (mut words, mut kept, mut total) = (0usize, 0usize, 0u32);
+        for (s, _) in self.sentences().zip(&keep).filter(|x| *x.1) {
+            for &i in s {
+                remap[i as usize] = 0;
             }
-            words.extend(s.iter().map(|&i| self.bag[i as usize]));
-            ends.push(words.len() as u32);
+            words += s.len();
+            kept += 1;
             total = total.saturating_add(s.len() as u32);
         }
-        let mut f = DocFeatures::from_sentences(&words, &ends, total);
-        f.numbers = self.numbers.iter().copied().filter(|n| f.bag.binary_search(n).is_ok()).collect();
-        f
+        let mut bag = Vec::with_capacity(remap.iter().filter(|&&r| r == 0).count());
+        for (r, &w) in remap.iter_mut().zip(&self.bag) {
+            if *r == 0 {
+                *r = bag.len() as u32;
+                bag.push(w);
+            }
+        }
+        let mut sentence_words = Vec::with_capacity(words);
+        let mut sentence_ends = Vec::with_capacity(kept);
+        let mut sentence_keys = Vec::with_capacity(kept);
+        for ((s, &key), _) in self.sentences().zip(&self.sentence_keys).zip(&keep).filter(|x| *x.1) {
+            sentence_words.extend(s.iter().map(|&i| remap[i as usize]));
+            sentence_ends.push(sentence_words.len() as u32);
+            sentence_keys.push(key);
+        }
+        let numbers = self.numbers.iter().copied().filter(|n| bag.binary_search(n).is_ok()).collect();
+        DocFeatures { bag, sentence_words, sentence_ends, sentence_keys, total, numbers }
     }
 
     /// Number of words, repeats included.
@@ -579,6 +603,17 @@ impl DocFeatures {
             start = e as usize;
             s
         })
+    }
+
+    /// Sentence `k` as [`sentences`](Self::sentences) yields it (empty when there is no such
+    /// sentence), without walking the ones before it.
+    pub(crate) fn sentence(&self, k: usize) -> &[u32] {
+        let start = match k.checked_sub(1) {
+            Some(p) => self.sentence_ends.get(p).map_or(0, |&e| e as usize),
+            None => 0,
+        };
+        let end = self.sentence_ends.get(k).map_or(0, |&e| e as usize);
+        self.sentence_words.get(start..end).unwrap_or_default()
     }
 
     /// Number of sentences.
@@ -802,6 +837,11 @@ impl Idf {
         self.df.get(&w).copied().unwrap_or(0)
     }
 
+    /// The document frequency of each word of `doc`'s bag, in bag order.
+    pub(crate) fn dfs(&self, doc: &DocFeatures) -> Vec<u32> {
+        doc.bag.iter().map(|&w| self.df(w)).collect()
+    }
+
     /// The weight of a word hash.
     #[inline]
     pub fn weight(&self, w: u32) -> f64 {
@@ -830,7 +870,12 @@ impl Weights<'_> {
     /// The weight of a word hash.
     #[inline]
     pub fn weight(&self, w: u32) -> f64 {
-        let df = self.idf.df(w);
+        self.weight_of_df(self.idf.df(w))
+    }
+
+    /// The weight of a word of document frequency `df`.
+    #[inline]
+    pub(crate) fn weight_of_df(&self, df: u32) -> f64 {
         let ln = match LN_1P.get(df as usize) {
             Some(&x) => x,
             None => f64::from(df).ln_1p(),
@@ -991,6 +1036,47 @@ mod tests {
         }
     }
 
+    /// `without_sentences` as it was: the kept sentences' word hashes through `from_sentences`.
+    fn without_sentences_reference(f: &DocFeatures, drop: impl Fn(usize) -> bool) -> DocFeatures {
+        let mut words = Vec::new();
+        let mut ends = Vec::new();
+        let mut total = 0u32;
+        for (k, s) in f.sentences().enumerate() {
+            if drop(k) {
+                continue;
+            }
+            words.extend(s.iter().map(|&i| f.bag[i as usize]));
+            ends.push(words.len() as u32);
+            total = total.saturating_add(s.len() as u32);
+        }
+        let mut out = DocFeatures::from_sentences(&words, &ends, total);
+        out.numbers = f.numbers.iter().copied().filter(|n| out.bag.binary_search(n).is_ok()).collect();
+        out
+    }
+
+    #[test]
+    fn dropping_sentences_is_extracting_the_rest() {
+        let text = "Breaking: 3 dead in Paris. The mayor said 3 were hurt on 12 May. Shares fell 4%.\n\
+                    Paris police said the mayor was right. Nothing else. The end of 12 May in Paris.";
+        let f = DocFeatures::extract(text, &mut FeatureBuffer::default());
+        let n = f.num_sentences();
+        assert!(n >= 6);
+        for mask in 0u32..1 << n {
+            let drop = |k: usize| mask >> k & 1 == 1;
+            let fast = f.without_sentences(drop);
+            assert_eq!(fast, without_sentences_reference(&f, drop), "mask {mask:b}");
+            assert_eq!(fast.heap_bytes(), without_sentences_reference(&f, drop).heap_bytes());
+            assert_eq!(
+                DocFeatures::decode(&{
+                    let mut v = Vec::new();
+                    fast.encode(&mut v);
+                    v
+                }),
+                Some(fast.clone())
+            );
+        }
+    }
+
     #[test]
     fn boilerplate_sentences_are_stripped() {
         let banner = "Your privacy matters. Accept all cookies. Advertisement.";
@@ -1008,6 +1094,19 @@ mod tests {
         // A story repeated everywhere is not boilerplate of itself.
         let same: Vec<DocFeatures> = (0..8).map(|_| docs[0].clone()).collect();
         assert!(SentenceCounts::new(&same).strip(&same[0]).is_none());
+    }
+
+    #[test]
+    fn stopword_hashes_are_recognized() {
+        let st = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+        let stop: Vec<u32> = crate::text::ENGLISH_STOPWORDS.iter().map(|w| word_hash(w, &st)).collect();
+        assert!(stop.iter().all(|&h| is_stopword_hash(h)));
+        let mut h = 0x9E37_79B9u32;
+        for _ in 0..100_000 {
+            h = h.wrapping_mul(0x0019_660D).wrapping_add(0x3C6E_F35F);
+            assert_eq!(is_stopword_hash(h), stop.contains(&h));
+        }
+        assert!(!is_stopword_hash(word_hash("ceasefire", &st)));
     }
 
     #[test]

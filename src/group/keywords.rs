@@ -41,22 +41,39 @@ impl KeywordConfig {
     pub fn keywords(&self, doc: &DocFeatures, idf: &Idf) -> Vec<u32> {
         let mut eligible: Vec<(u32, u32)> =
             doc.bag().iter().map(|&w| (idf.df(w), w)).filter(|&(df, w)| self.eligible(df, w)).collect();
+        self.rarest(&mut eligible)
+    }
+
+    /// The words of the `per_doc` smallest `(df, word)` of `eligible` (reordered), ascending.
+    fn rarest(&self, eligible: &mut Vec<(u32, u32)>) -> Vec<u32> {
         eligible.sort_unstable();
         eligible.truncate(self.per_doc as usize);
-        eligible.into_iter().map(|(_, w)| w).collect()
+        eligible.iter().map(|&(_, w)| w).collect()
     }
 
     /// Candidate pairs `(i, j)`, `i < j`, sorted, among `docs` under the batch weights `idf`.
     pub fn candidate_pairs(&self, docs: &[&DocFeatures], idf: &Idf) -> Vec<(u32, u32)> {
+        let dfs: Vec<Vec<u32>> = crate::par::map(docs, |d| idf.dfs(d));
+        self.candidate_pairs_df(docs, &dfs)
+    }
+
+    /// [`candidate_pairs`](Self::candidate_pairs) from the document frequencies of each
+    /// document's words, `dfs[d]` in the order of `docs[d]`'s bag ([`Idf::dfs`]).
+    pub(crate) fn candidate_pairs_df(&self, docs: &[&DocFeatures], dfs: &[Vec<u32>]) -> Vec<(u32, u32)> {
+        let with_df: Vec<(&DocFeatures, &Vec<u32>)> = docs.iter().copied().zip(dfs).collect();
+        // Each document's keywords, and how many eligible words it has.
+        let keywords: Vec<(usize, Vec<u32>)> = crate::par::map_with(&with_df, Vec::new, |buf, &(doc, df)| {
+            buf.clear();
+            buf.extend(df.iter().zip(doc.bag()).map(|(&df, &w)| (df, w)).filter(|&(df, w)| self.eligible(df, w)));
+            (buf.len(), self.rarest(buf))
+        });
         // Postings of every eligible word: word -> documents containing it.
-        let mut entries: Vec<(u32, u32)> = Vec::new();
-        for (d, doc) in docs.iter().enumerate() {
-            for &w in doc.bag() {
-                if self.eligible(idf.df(w), w) {
-                    entries.push((w, d as u32));
-                }
-            }
+        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(keywords.iter().map(|k| k.0).sum());
+        for (d, &(doc, df)) in with_df.iter().enumerate() {
+            let eligible = df.iter().zip(doc.bag()).filter(|&(&df, &w)| self.eligible(df, w));
+            entries.extend(eligible.map(|(_, &w)| (w, d as u32)));
         }
+        drop(with_df);
         crate::par::sort_unstable(&mut entries);
         let mut postings: FxHashMap<u32, (usize, usize)> = FxHashMap::default();
         for run in entries.chunk_by(|a, b| a.0 == b.0) {
@@ -64,25 +81,36 @@ impl KeywordConfig {
             let start = start / std::mem::size_of::<(u32, u32)>();
             postings.insert(run[0].0, (start, start + run.len()));
         }
-        let positions: Vec<usize> = (0..docs.len()).collect();
-        let per_doc: Vec<Vec<(u32, u32)>> =
-            crate::par::map_with(&positions, FxHashMap::default, |counts: &mut FxHashMap<u32, u32>, &d| {
-                counts.clear();
-                for w in self.keywords(docs[d], idf) {
-                    if let Some(&(s, e)) = postings.get(&w) {
-                        for &(_, other) in &entries[s..e] {
-                            if other as usize != d {
-                                *counts.entry(other).or_insert(0) += 1;
+        let positions: Vec<usize> = (0..keywords.len()).collect();
+        // Per worker: how many of one document's keywords each other document holds (a dense
+        // array, zero between documents), and which documents it touched.
+        let scratch = || (vec![0u32; keywords.len()], Vec::<u32>::new());
+        let per_doc: Vec<Vec<(u32, u32)>> = crate::par::map_with(&positions, scratch, |(counts, touched), &d| {
+            // In bounds: `d` and the documents of the postings are positions of `docs`.
+            for w in &keywords[d].1 {
+                if let Some(&(s, e)) = postings.get(w) {
+                    for &(_, other) in &entries[s..e] {
+                        if other as usize != d {
+                            let c = &mut counts[other as usize];
+                            if *c == 0 {
+                                touched.push(other);
                             }
+                            *c += 1;
                         }
                     }
                 }
-                let d = d as u32;
-                let mut out: Vec<(u32, u32)> =
-                    counts.iter().filter(|&(_, &c)| c >= self.min_shared).map(|(&o, _)| (d.min(o), d.max(o))).collect();
-                out.sort_unstable();
-                out
-            });
+            }
+            let d = d as u32;
+            let mut out: Vec<(u32, u32)> = Vec::new();
+            for &o in touched.iter() {
+                if std::mem::take(&mut counts[o as usize]) >= self.min_shared {
+                    out.push((d.min(o), d.max(o)));
+                }
+            }
+            touched.clear();
+            out.sort_unstable();
+            out
+        });
         let mut all: Vec<(u32, u32)> = per_doc.into_iter().flatten().collect();
         crate::par::sort_unstable(&mut all);
         all.dedup();

@@ -90,6 +90,9 @@ pub struct Prepared {
     /// Weight of each distinct word, aligned with the document's bag.
     bag: Vec<f32>,
     mass: Mass,
+    /// Every weight is finite and positive, as batch weights always are: alignment may then
+    /// prune with bounds (see [`Verifier::alignment`]).
+    positive: bool,
 }
 
 impl Prepared {
@@ -99,11 +102,64 @@ impl Prepared {
     }
 }
 
+impl Prepared {
+    /// What the evidence of a pair needs of this document (prepared for `doc`) besides
+    /// [`Measured`].
+    pub(crate) fn side(&self, doc: &DocFeatures) -> Side {
+        Side { mass: self.mass, alignable: doc.num_sentences() >= MIN_ALIGNED_SENTENCES as usize }
+    }
+}
+
+/// What [`Evidence`] needs of one document besides [`Measured`]: its weight statistics and
+/// whether it has sentences enough to align.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Side {
+    mass: Mass,
+    alignable: bool,
+}
+
+/// What [`Evidence`] needs of two documents' words together; the rest follows from each
+/// document's [`Side`] ([`evidence`](Self::evidence)), so a batch can keep this instead.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Measured {
+    /// Shared weight (the shorter text's weights of the words both hold, in bag order).
+    pub(crate) shared: f64,
+    /// [`Evidence::alignment`].
+    pub(crate) alignment: f64,
+    /// [`Evidence::numbers`].
+    pub(crate) numbers: f64,
+    /// [`Evidence::aligned_sentences`].
+    pub(crate) aligned: u32,
+}
+
+impl Measured {
+    /// The evidence of documents `a` and `b` (in the order they were measured).
+    pub(crate) fn evidence(&self, a: Side, b: Side) -> Evidence {
+        let mut e = Evidence {
+            alignment: self.alignment,
+            aligned_sentences: self.aligned,
+            numbers: self.numbers,
+            ..Evidence::default()
+        };
+        (e.overlap, e.shared, e.containment) = Verifier::overlap(a.mass, b.mass, self.shared);
+        // Both texts have `MIN_ALIGNED_SENTENCES` sentences or more.
+        let alignable = a.alignable && b.alignable;
+        e.score = if alignable && e.aligned_sentences < MIN_ALIGNED_SENTENCES {
+            // Long enough to align, yet no sentence sequence in common: same-topic vocabulary.
+            e.overlap * UNALIGNED_FACTOR
+        } else {
+            e.overlap.max(e.alignment)
+        };
+        e
+    }
+}
+
 /// A document with its prepared weights.
 struct Weighted<'d> {
     doc: &'d DocFeatures,
     bag: &'d [f32],
     mass: Mass,
+    positive: bool,
 }
 
 impl Weighted<'_> {
@@ -144,7 +200,25 @@ impl<'a> Verifier<'a> {
                 x
             })
             .collect();
-        Prepared { bag, mass }
+        let positive = bag.iter().all(|&x| x.is_finite() && x > 0.0);
+        Prepared { bag, mass, positive }
+    }
+
+    /// [`prepare`](Self::prepare) from the document frequency of each word of the document's
+    /// bag, in bag order ([`Idf::dfs`]); the vector becomes the weights.
+    pub(crate) fn prepare_df(&self, df: Vec<u32>) -> Prepared {
+        let mut mass = Mass::default();
+        // Collected in place: `f32` has the size and alignment of `u32`.
+        let bag: Vec<f32> = df
+            .into_iter()
+            .map(|d| {
+                let x = self.weights.weight_of_df(d) as f32;
+                mass.add(f64::from(x));
+                x
+            })
+            .collect();
+        let positive = bag.iter().all(|&x| x.is_finite() && x > 0.0);
+        Prepared { bag, mass, positive }
     }
 
     /// (lower bound, raw overlap, containment) from masses and shared weight.
@@ -167,49 +241,183 @@ impl<'a> Verifier<'a> {
     /// [`prepare`](Self::prepare) on this verifier; the result is the same. Weights prepared
     /// for another document give a meaningless result (never a panic).
     pub fn evidence_prepared(&self, a: &DocFeatures, pa: &Prepared, b: &DocFeatures, pb: &Prepared) -> Evidence {
-        let mut e = Evidence::default();
+        self.evidence_with(a, pa, b, pb, None, &mut Scratch::default())
+    }
+
+    /// [`evidence_prepared`](Self::evidence_prepared) with reusable buffers; see
+    /// [`measure`](Self::measure).
+    pub(crate) fn evidence_with(
+        &self,
+        a: &DocFeatures,
+        pa: &Prepared,
+        b: &DocFeatures,
+        pb: &Prepared,
+        ids: Option<(usize, usize)>,
+        scratch: &mut Scratch,
+    ) -> Evidence {
+        match self.measure(a, pa, b, pb, ids, scratch) {
+            Some(m) => m.evidence(pa.side(a), pb.side(b)),
+            None => Evidence::default(),
+        }
+    }
+
+    /// What the evidence for `a` and `b` needs from their words together, or `None` when either
+    /// has no word or weights that are not its own. `ids` are the two documents' positions in
+    /// the batch when `scratch` serves many pairs of one batch: what is built for the document
+    /// with more sentences is then kept while the next pairs share it (callers verify pairs
+    /// grouped by that document). The result does not depend on it.
+    pub(crate) fn measure(
+        &self,
+        a: &DocFeatures,
+        pa: &Prepared,
+        b: &DocFeatures,
+        pb: &Prepared,
+        ids: Option<(usize, usize)>,
+        scratch: &mut Scratch,
+    ) -> Option<Measured> {
         if a.is_empty() || b.is_empty() || pa.bag.len() != a.bag().len() || pb.bag.len() != b.bag().len() {
-            return e;
+            return None;
         }
-        let wa = Weighted { doc: a, bag: &pa.bag, mass: pa.mass };
-        let wb = Weighted { doc: b, bag: &pb.bag, mass: pb.mass };
-        let (short, long) = if a.num_sentences() <= b.num_sentences() { (&wa, &wb) } else { (&wb, &wa) };
+        let wa = Weighted { doc: a, bag: &pa.bag, mass: pa.mass, positive: pa.positive };
+        let wb = Weighted { doc: b, bag: &pb.bag, mass: pb.mass, positive: pb.positive };
+        let (short, long, long_id) = if a.num_sentences() <= b.num_sentences() {
+            (&wa, &wb, ids.map(|i| i.1))
+        } else {
+            (&wb, &wa, ids.map(|i| i.0))
+        };
+        scratch.use_long(long, long_id);
         // Shared words, and where each word of `short` sits in `long`'s bag.
-        let (x, y) = (short.doc.bag(), long.doc.bag());
-        let mut in_long = vec![u32::MAX; x.len()];
-        let (mut i, mut j, mut shared) = (0, 0, 0.0);
-        while i < x.len() && j < y.len() {
-            match x[i].cmp(&y[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    shared += short.weight(i as u32);
-                    in_long[i] = j as u32;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        (e.overlap, e.shared, e.containment) = Verifier::overlap(wa.mass, wb.mass, shared);
+        let shared = scratch.intersect(short, long);
+        let mut m = Measured { shared, numbers: number_agreement(a.numbers(), b.numbers()), ..Measured::default() };
         // Aligned sentences each share at least `threshold` of their weight, so a pair whose texts
         // share less than `threshold²` of the lighter one's weight cannot align enough to matter.
-        if e.containment >= self.threshold * self.threshold {
-            (e.alignment, e.aligned_sentences) = self.alignment(short, long, &in_long);
+        let (_, _, containment) = Verifier::overlap(wa.mass, wb.mass, shared);
+        if containment >= self.threshold * self.threshold {
+            (m.alignment, m.aligned) = if short.positive && long.positive {
+                self.alignment(short, long, scratch)
+            } else {
+                self.alignment_exhaustive(short, long, &scratch.in_long)
+            };
         }
-        e.numbers = number_agreement(a.numbers(), b.numbers());
-        let alignable = a.num_sentences().min(b.num_sentences()) as u32 >= MIN_ALIGNED_SENTENCES;
-        e.score = if alignable && e.aligned_sentences < MIN_ALIGNED_SENTENCES {
-            // Long enough to align, yet no sentence sequence in common: same-topic vocabulary.
-            e.overlap * UNALIGNED_FACTOR
-        } else {
-            e.overlap.max(e.alignment)
-        };
-        e
+        Some(m)
+    }
+
+    /// Ordered sentence alignment of `short` against `long`, both with positive weights, after
+    /// [`Scratch::intersect`]: the same result as
+    /// [`alignment_exhaustive`](Self::alignment_exhaustive), bit for bit, with less work.
+    ///
+    /// A sentence `s` of `short` matches a sentence `k` of `long` only if their shared weight
+    /// reaches `threshold × max(w(s), w(k))`, so at least `threshold × w(s)`. Words of `s` found
+    /// in `long` lighter than a cut are set aside while their total stays below that share: a
+    /// sentence holding none of the other (heavier) words cannot match, and one that does can
+    /// share at most its heavy words' weight plus all the light weight. Only sentences past that
+    /// bound get their exact shared weight, summed in the same order as the exhaustive scan (so
+    /// the same value); the bound is applied with a relative slack of [`PRUNE_SLACK`], far above
+    /// any rounding of these sums, so a pruned sentence is one the exhaustive scan rejects too.
+    fn alignment(&self, short: &Weighted<'_>, long: &Weighted<'_>, sc: &mut Scratch) -> (f64, u32) {
+        if (short.doc.num_sentences() as u32) < MIN_ALIGNED_SENTENCES {
+            return (0.0, 0);
+        }
+        let t = self.threshold;
+        // Sentences of `short` that could match at all: the weight of their words found anywhere
+        // in `long` must reach the threshold share of their own weight. Sums run in the same
+        // order as in `alignment_exhaustive`.
+        let mut total = 0.0;
+        sc.open.clear();
+        for (k, s) in short.doc.sentences().take(MAX_ALIGNED_SPAN).enumerate() {
+            let (mut m, mut possible) = (Mass::default(), 0.0);
+            for &i in s {
+                let x = short.weight(i);
+                m.add(x);
+                // Adding +0 leaves any sum but -0 unchanged, and `possible` is only compared.
+                possible += if sc.in_long[i as usize] != u32::MAX { x } else { 0.0 };
+            }
+            total += m.sum;
+            if m.sum > 0.0 && possible >= t * m.sum {
+                sc.open.push((k as u32, m));
+            }
+        }
+        if total <= 0.0 || (sc.open.len() as u32) < MIN_ALIGNED_SENTENCES {
+            return (0.0, 0);
+        }
+        let bound: f64 = sc.open.iter().map(|o| o.1.sum).sum::<f64>() / total;
+        if bound < t {
+            return (0.0, 0);
+        }
+        sc.index_long(long);
+        sc.matches.clear();
+        let Scratch { in_long, open, found, start, holders, long_mass, acc, touched, matches, .. } = sc;
+        // Indexing stays in bounds: `in_long` values are positions in `long`'s bag, which `start`
+        // has a slot for (plus one); `holders` and `touched` hold sentence numbers of `long`
+        // below `long_mass.len() == acc.len()`, and `touched` has a slot per such sentence.
+        for &(ks, ms) in open.iter() {
+            let s = short.doc.sentence(ks as usize);
+            found.clear();
+            found.extend(
+                s.iter().filter(|&&i| in_long[i as usize] != u32::MAX).map(|&i| (in_long[i as usize], short.weight(i))),
+            );
+            // The cut: with `c = threshold × w(s) / |found|`, words lighter than `c` weigh less than
+            // `threshold × w(s)` together. Very long sentences are not pruned (their sums' rounding
+            // could approach the slack).
+            let (mut cut, mut light) = (f64::NEG_INFINITY, 0.0);
+            let budget = t * ms.sum;
+            if found.len() <= MAX_PRUNED_WORDS {
+                let c = budget / found.len() as f64;
+                let wl = found.iter().fold(0.0, |acc, &(_, x)| acc + if x < c { x } else { 0.0 });
+                if wl * PRUNE_SLACK < budget {
+                    (cut, light) = (c, wl);
+                }
+            }
+            // Weight of the heavy words each sentence of `long` holds; `touched` lists each
+            // sentence once (weights are positive, so a sum is 0 only before its first word).
+            let mut nt = 0;
+            for &(j, x) in found.iter() {
+                if x < cut {
+                    continue;
+                }
+                for &k in &holders[start[j as usize] as usize..start[j as usize + 1] as usize] {
+                    touched[nt] = k;
+                    nt += usize::from(acc[k as usize] == 0.0);
+                    acc[k as usize] += x;
+                }
+            }
+            // The best match: highest lower bound, then the earliest sentence (the exhaustive scan
+            // goes in position order and keeps the first of equal bounds).
+            let mut best = (usize::MAX, 0.0);
+            for &k in &touched[..nt] {
+                let heavy = std::mem::take(&mut acc[k as usize]);
+                let mk = long_mass[k as usize];
+                let denom = ms.sum.max(mk.sum);
+                if (heavy + light) * PRUNE_SLACK < t * denom {
+                    continue;
+                }
+                let shared = sorted_shared(found, long.doc.sentence(k as usize));
+                if shared / denom < t {
+                    continue;
+                }
+                let (lower, _, _) = Verifier::overlap(ms, mk, shared);
+                if lower > best.1 || (lower == best.1 && lower > 0.0 && (k as usize) < best.0) {
+                    best = (k as usize, lower);
+                }
+            }
+            if best.0 != usize::MAX && best.1 >= t {
+                // Credit: the sentence's weight times how sure its match is.
+                matches.push((best.0, best.1 * ms.sum));
+            }
+        }
+        let (len, aligned) = heaviest_chain(matches, &mut sc.best_at);
+        if aligned < MIN_ALIGNED_SENTENCES {
+            return (0.0, aligned);
+        }
+        ((len / total).min(1.0), aligned)
     }
 
     /// Ordered sentence alignment of `short` against `long`; `in_long[i]` is the position in
-    /// `long`'s bag of `short`'s `i`-th word, or `u32::MAX`.
-    fn alignment(&self, short: &Weighted<'_>, long: &Weighted<'_>, in_long: &[u32]) -> (f64, u32) {
+    /// `long`'s bag of `short`'s `i`-th word, or `u32::MAX`. Scores every sentence pair that
+    /// shares a word: the reference for [`alignment`](Self::alignment), and what runs when some
+    /// weight is not positive (weights of an [`Idf`] from which documents were removed that
+    /// were never added), where its bounds would not hold.
+    fn alignment_exhaustive(&self, short: &Weighted<'_>, long: &Weighted<'_>, in_long: &[u32]) -> (f64, u32) {
         if (short.doc.num_sentences() as u32) < MIN_ALIGNED_SENTENCES {
             return (0.0, 0);
         }
@@ -302,27 +510,208 @@ impl<'a> Verifier<'a> {
                 matches.push((best.0, best.1 * ms.sum));
             }
         }
-        // Heaviest chain strictly increasing in position (O(m²) for m matched sentences).
-        let m = matches.len();
-        let mut best_at = vec![(0.0f64, 0u32); m];
-        let mut overall = (0.0f64, 0u32);
-        for x in 0..m {
-            let mut b = (matches[x].1, 1);
-            for y in 0..x {
-                if matches[y].0 < matches[x].0 && best_at[y].0 + matches[x].1 > b.0 {
-                    b = (best_at[y].0 + matches[x].1, best_at[y].1 + 1);
+        let (len, aligned) = heaviest_chain(&matches, &mut Vec::new());
+        if aligned < MIN_ALIGNED_SENTENCES {
+            return (0.0, aligned);
+        }
+        ((len / total).min(1.0), aligned)
+    }
+}
+
+/// The heaviest chain of `matches` (position in the long text, weight) strictly increasing in
+/// position, in O(m²) for m matched sentences: (its weight, its length). `best_at` is scratch.
+fn heaviest_chain(matches: &[(usize, f64)], best_at: &mut Vec<(f64, u32)>) -> (f64, u32) {
+    best_at.clear();
+    let mut overall = (0.0f64, 0u32);
+    for x in 0..matches.len() {
+        let mut b = (matches[x].1, 1);
+        for y in 0..x {
+            if matches[y].0 < matches[x].0 && best_at[y].0 + matches[x].1 > b.0 {
+                b = (best_at[y].0 + matches[x].1, best_at[y].1 + 1);
+            }
+        }
+        best_at.push(b);
+        if b.0 > overall.0 {
+            overall = b;
+        }
+    }
+    overall
+}
+
+/// The summed weight of the words of `found` ((position in the long text's bag, weight),
+/// ascending) that `sentence` (ascending bag positions) holds, added in `found`'s order.
+fn sorted_shared(found: &[(u32, f64)], sentence: &[u32]) -> f64 {
+    let (mut p, mut q, mut shared) = (0, 0, 0.0);
+    while p < found.len() && q < sentence.len() {
+        match found[p].0.cmp(&sentence[q]) {
+            std::cmp::Ordering::Less => p += 1,
+            std::cmp::Ordering::Greater => q += 1,
+            std::cmp::Ordering::Equal => {
+                shared += found[p].1;
+                p += 1;
+                q += 1;
+            }
+        }
+    }
+    shared
+}
+
+/// Relative slack of the pruning bounds of [`Verifier::alignment`]. Sums of at most
+/// [`MAX_PRUNED_WORDS`] positive terms are off by less than 2^20 × 2^-53 ≈ 1.2e-10 of their
+/// value; a bound must beat the threshold by this much more to prune.
+const PRUNE_SLACK: f64 = 1.0 + 1e-9;
+
+/// Sentences with more words found in the other text than this are never pruned.
+const MAX_PRUNED_WORDS: usize = 1 << 20;
+
+/// Reusable buffers of [`Verifier`] for many pairs, and lookup tables of the last document with
+/// more sentences, kept while pairs share it.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    /// Identity of the document the tables are for: (batch position, bag address, bag length,
+    /// prepared weights' address); `None` when unknown or to be rebuilt.
+    long: Option<(usize, usize, usize, usize)>,
+    /// Bucket starts of the long document's bag by the top bits of each word hash (a radix
+    /// table: hashes are sorted, so each bucket is a range of bag positions); `radix_bits` bits.
+    radix: Vec<u32>,
+    radix_bits: u32,
+    /// Whether the sentence tables below are built for `long`.
+    indexed: bool,
+    /// Which of the long document's sentences hold each of its words: `holders[start[j]..start[j
+    /// + 1]]` for bag position `j`, ascending.
+    start: Vec<u32>,
+    holders: Vec<u32>,
+    /// Weight statistics of each of the long document's sentences.
+    long_mass: Vec<Mass>,
+    /// Per sentence of the long document: accumulated weight (0 between uses).
+    acc: Vec<f64>,
+    /// Sentences of the long document touched by one sentence of the short one.
+    touched: Vec<u32>,
+    /// Position in the long document's bag of each word of the short one's, or `u32::MAX`.
+    in_long: Vec<u32>,
+    /// Bag positions of the short document's shared words, ascending.
+    matched: Vec<u32>,
+    /// Sentences of the short document that could match: (number, mass).
+    open: Vec<(u32, Mass)>,
+    /// The words of one sentence found in the long document: (position there, weight).
+    found: Vec<(u32, f64)>,
+    /// Matched sentences: (position in the long document, weight of the short sentence).
+    matches: Vec<(usize, f64)>,
+    best_at: Vec<(f64, u32)>,
+}
+
+impl Scratch {
+    /// Makes `long` (batch position `id`, if known) the document the tables are for.
+    fn use_long(&mut self, long: &Weighted<'_>, id: Option<usize>) {
+        let key = id.map(|id| (id, long.doc.bag().as_ptr() as usize, long.doc.bag().len(), long.bag.as_ptr() as usize));
+        if key.is_none() || key != self.long {
+            self.long = key;
+            self.indexed = false;
+            self.build_radix(long.doc.bag());
+        }
+    }
+
+    fn build_radix(&mut self, y: &[u32]) {
+        // Twice as many buckets as words or more: most hold none or one word.
+        let bits = (usize::BITS - y.len().leading_zeros() + 1).min(32);
+        self.radix_bits = bits;
+        self.radix.clear();
+        self.radix.resize((1usize << bits) + 1, 0);
+        for &h in y {
+            self.radix[bucket(h, bits)] += 1;
+        }
+        let mut run = 0u32;
+        for c in &mut self.radix {
+            let n = *c;
+            *c = run;
+            run += n;
+        }
+    }
+
+    /// Fills `in_long` and `matched` for `short` against the long document of
+    /// [`use_long`](Self::use_long), and returns the shared weight: `short`'s weights of the
+    /// shared words, added in bag order (as a merge of the two sorted bags would).
+    fn intersect(&mut self, short: &Weighted<'_>, long: &Weighted<'_>) -> f64 {
+        let (x, y) = (short.doc.bag(), long.doc.bag());
+        let Some(last) = y.len().checked_sub(1) else { return 0.0 };
+        self.in_long.clear();
+        self.in_long.resize(x.len(), u32::MAX);
+        self.matched.clear();
+        self.matched.resize(x.len() + 1, 0);
+        let bits = self.radix_bits;
+        let mut n = 0;
+        // In bounds: `radix` has a slot per bucket plus one, its values are positions up to
+        // `y.len()`, probes are clamped to `last`, and `n` counts at most `x.len()` matches.
+        let (radix, in_long, matched) = (&self.radix[..], &mut self.in_long[..], &mut self.matched[..]);
+        for (i, &h) in x.iter().enumerate() {
+            let b = bucket(h, bits);
+            let (lo, hi) = (radix[b] as usize, radix[b + 1] as usize);
+            // The first two words of the bucket without branches; longer buckets are rare.
+            let (p0, p1) = (lo.min(last), (lo + 1).min(last));
+            let hit0 = (lo < hi) & (y[p0] == h);
+            let hit1 = (lo + 1 < hi) & (y[p1] == h);
+            let mut at = if hit1 { p1 as u32 } else { u32::MAX };
+            at = if hit0 { p0 as u32 } else { at };
+            if hi > lo + 2 {
+                for (p, &w) in y.iter().enumerate().take(hi).skip(lo + 2) {
+                    if w == h {
+                        at = p as u32;
+                    }
                 }
             }
-            best_at[x] = b;
-            if b.0 > overall.0 {
-                overall = b;
+            in_long[i] = at;
+            matched[n] = i as u32;
+            n += usize::from(at != u32::MAX);
+        }
+        self.matched[..n].iter().fold(0.0, |acc, &i| acc + short.weight(i))
+    }
+
+    /// Builds the sentence tables of the long document, unless they are built.
+    fn index_long(&mut self, long: &Weighted<'_>) {
+        if self.indexed {
+            return;
+        }
+        self.indexed = true;
+        // Counting sort by bag position. In bounds: every sentence word is a bag position, and
+        // `holders` has exactly as many slots as those words.
+        let nb = long.doc.bag().len();
+        self.start.clear();
+        self.start.resize(nb + 1, 0);
+        self.long_mass.clear();
+        let mut words = 0;
+        for ls in long.doc.sentences().take(MAX_ALIGNED_SPAN) {
+            for &i in ls {
+                self.start[i as usize] += 1;
+            }
+            words += ls.len();
+            self.long_mass.push(long.sentence_mass(ls));
+        }
+        // Exclusive ends first; filling backwards turns them into starts.
+        let mut run = 0u32;
+        for c in &mut self.start {
+            run += *c;
+            *c = run;
+        }
+        self.holders.clear();
+        self.holders.resize(words, 0);
+        for k in (0..self.long_mass.len()).rev() {
+            for &i in long.doc.sentence(k).iter().rev() {
+                let c = &mut self.start[i as usize];
+                *c -= 1;
+                self.holders[*c as usize] = k as u32;
             }
         }
-        if overall.1 < MIN_ALIGNED_SENTENCES {
-            return (0.0, overall.1);
-        }
-        ((overall.0 / total).min(1.0), overall.1)
+        self.acc.clear();
+        self.acc.resize(self.long_mass.len(), 0.0);
+        self.touched.clear();
+        self.touched.resize(self.long_mass.len() + 1, 0);
     }
+}
+
+/// The radix bucket of hash `h` among `2^bits`.
+#[inline]
+fn bucket(h: u32, bits: u32) -> usize {
+    (u64::from(h) >> (32 - bits)) as usize
 }
 
 /// Share of the shorter list's numbers found in the other (both sorted); 1 if either is empty.
@@ -380,5 +769,85 @@ mod tests {
         assert!(same_long.alignment > 0.9 && same_long.alignment > same.alignment, "{same_long:?}");
         let diff = v.evidence(&a, &b);
         assert!(diff.score < 0.2, "{diff:?}");
+    }
+
+    /// Texts from a small vocabulary with a few very common words (held by most sentences), and
+    /// variants of them (sentences dropped, moved, reworded), so that many pairs align.
+    fn random_texts(seed: u64, n: usize) -> Vec<String> {
+        let mut state = seed;
+        let mut next = move |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        let word = |k: usize| {
+            let letters = b"bcdfghjklmnpqrstvwxz";
+            let mut w = String::from("q");
+            let mut k = k + 1;
+            while k > 0 {
+                w.push(letters[k % letters.len()] as char);
+                k /= letters.len();
+            }
+            w
+        };
+        let mut texts: Vec<String> = Vec::new();
+        while texts.len() < n {
+            let sentences: Vec<String> = (0..3 + next(30))
+                .map(|_| {
+                    let len = 1 + next(14);
+                    // Skewed: half the words come from the 6 most common ones.
+                    let words: Vec<String> =
+                        (0..len).map(|_| word(if next(2) == 0 { next(6) } else { next(400) })).collect();
+                    // Capitalized, or the sentence splitter does not split.
+                    format!("Q{}", &words.join(" ")[1..])
+                })
+                .collect();
+            texts.push(sentences.join(". "));
+            for _ in 0..next(4) {
+                let mut v: Vec<String> = sentences.iter().filter(|_| next(5) != 0).cloned().collect();
+                if v.len() > 2 && next(2) == 0 {
+                    let s = v.remove(next(v.len()));
+                    v.insert(next(v.len()), s);
+                }
+                for s in &mut v {
+                    if next(3) == 0 {
+                        s.push_str(&format!(" {}", word(next(400))));
+                    }
+                }
+                texts.push(v.join(". "));
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn pruned_alignment_is_the_exhaustive_one() {
+        let docs: Vec<DocFeatures> =
+            random_texts(7, 300).iter().map(|t| DocFeatures::extract(t, &mut FeatureBuffer::default())).collect();
+        let idf = Idf::new(&docs, 0.0);
+        let mut aligned = 0;
+        for threshold in [0.2, 0.35, 0.5, 0.8, 1.0] {
+            let v = Verifier::new(&idf, threshold);
+            let prepared: Vec<Prepared> = docs.iter().map(|d| v.prepare(d)).collect();
+            assert!(prepared.iter().all(|p| p.positive));
+            let exhaustive: Vec<Prepared> =
+                prepared.iter().map(|p| Prepared { positive: false, ..p.clone() }).collect();
+            let mut scratch = Scratch::default();
+            for a in 0..docs.len() {
+                for b in a.saturating_sub(12)..docs.len().min(a + 12) {
+                    let fast =
+                        v.evidence_with(&docs[a], &prepared[a], &docs[b], &prepared[b], Some((a, b)), &mut scratch);
+                    let slow = v.evidence_prepared(&docs[a], &exhaustive[a], &docs[b], &exhaustive[b]);
+                    let bits = |e: &Evidence| {
+                        [e.score, e.overlap, e.shared, e.containment, e.alignment, e.numbers].map(f64::to_bits)
+                    };
+                    assert_eq!(bits(&fast), bits(&slow), "{a} {b} at {threshold}: {fast:?} {slow:?}");
+                    assert_eq!((fast.aligned_sentences, fast.exact), (slow.aligned_sentences, slow.exact));
+                    aligned += usize::from(fast.aligned_sentences >= MIN_ALIGNED_SENTENCES);
+                }
+            }
+        }
+        assert!(aligned > 1000, "{aligned}");
     }
 }
