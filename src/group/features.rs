@@ -507,7 +507,9 @@ impl DocFeatures {
     }
 
     /// Builds features from each sentence's sorted distinct word hashes (concatenated, with
-    /// exclusive end offsets).
+    /// exclusive end offsets): the straightforward construction, kept as the reference the tests
+    /// compare the fast paths to.
+    #[cfg(test)]
     fn from_sentences(words: &[u32], ends: &[u32], total: u32) -> DocFeatures {
         let mut bag = words.to_vec();
         bag.sort_unstable();
