@@ -29,7 +29,7 @@
 //! memory of the pipeline alone (the kernel's peak counter is reset after generation, so the
 //! figure is the texts plus everything the pipeline holds at its peak) and that figure minus
 //! the memory held before it started (the texts), per article; and an estimate of where the
-//! memory goes (signatures, verification features, candidate links), from the sizes of the
+//! memory goes (signatures, verification features, the scored candidate pairs), from the sizes of the
 //! analyses of a sample of articles and the number of candidate pairs.
 
 #[path = "../benches/support/mod.rs"]
@@ -233,7 +233,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let peak = support::peak_rss_bytes().unwrap_or(0);
     let groups = grouping.num_duplicate_groups();
     let in_groups: usize = grouping.groups().iter().filter(|g| g.len() > 1).map(|g| g.len()).sum();
-    let link_size = std::mem::size_of::<reprint::group::Link>();
+    let scored_bytes = scored.heap_bytes() as f64;
 
     let beyond = peak.saturating_sub(rss_before) as f64 / n as f64;
     let report = json!({
@@ -258,7 +258,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "signatures": signatures_b.round(),
             "verification_features": features_b.round(),
             "analysis_struct": analysis_struct,
-            "candidate_links": (candidates as f64 * link_size as f64 / n as f64).round(),
+            "candidate_pairs_with_evidence": (scored_bytes / n as f64).round(),
         },
         "num_hashes": k,
         "channels": dedup.config().channels.len(),

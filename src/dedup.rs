@@ -614,6 +614,15 @@ impl Scored {
         self.pairs.len()
     }
 
+    /// Heap bytes held: the pairs with their evidence, and the per-document statistics that
+    /// evidence is rebuilt from.
+    pub fn heap_bytes(&self) -> usize {
+        self.pairs.capacity() * std::mem::size_of::<Pair>()
+            + self.sides.capacity() * std::mem::size_of::<Side>()
+            + self.priority.capacity() * std::mem::size_of::<u64>()
+            + self.order.capacity() * std::mem::size_of::<usize>()
+    }
+
     /// Groups with links whose score is at least `threshold`.
     pub fn group(&self, threshold: f64) -> Grouping {
         let kept: Vec<Link> =
