@@ -612,8 +612,8 @@ impl Scratch {
     }
 
     fn build_radix(&mut self, y: &[u32]) {
-        // Twice as many buckets as words or more: most hold none or one word.
-        let bits = (usize::BITS - y.len().leading_zeros() + 1).min(32);
+        // Twice as many buckets as words or more (up to 2^31): most hold none or one word.
+        let bits = (usize::BITS - y.len().leading_zeros() + 1).min(31);
         self.radix_bits = bits;
         self.radix.clear();
         self.radix.resize((1usize << bits) + 1, 0);
@@ -632,12 +632,19 @@ impl Scratch {
     /// [`use_long`](Self::use_long), and returns the shared weight: `short`'s weights of the
     /// shared words, added in bag order (as a merge of the two sorted bags would).
     fn intersect(&mut self, short: &Weighted<'_>, long: &Weighted<'_>) -> f64 {
-        let (x, y) = (short.doc.bag(), long.doc.bag());
-        let Some(last) = y.len().checked_sub(1) else { return 0.0 };
+        let n = self.lookup(short.doc.bag(), long.doc.bag());
+        self.matched[..n].iter().fold(0.0, |acc, &i| acc + short.weight(i))
+    }
+
+    /// Sets `in_long` to the position in `y` (sorted, distinct, with the radix table built) of
+    /// each word of `x`, or `u32::MAX`, and the first slots of `matched` to the positions in `x`
+    /// of the words found, ascending; returns their number.
+    fn lookup(&mut self, x: &[u32], y: &[u32]) -> usize {
         self.in_long.clear();
         self.in_long.resize(x.len(), u32::MAX);
         self.matched.clear();
         self.matched.resize(x.len() + 1, 0);
+        let Some(last) = y.len().checked_sub(1) else { return 0 };
         let bits = self.radix_bits;
         let mut n = 0;
         // In bounds: `radix` has a slot per bucket plus one, its values are positions up to
@@ -663,7 +670,7 @@ impl Scratch {
             matched[n] = i as u32;
             n += usize::from(at != u32::MAX);
         }
-        self.matched[..n].iter().fold(0.0, |acc, &i| acc + short.weight(i))
+        n
     }
 
     /// Builds the sentence tables of the long document, unless they are built.
@@ -819,6 +826,40 @@ mod tests {
             }
         }
         texts
+    }
+
+    #[test]
+    fn radix_lookup_finds_what_a_merge_finds() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut sc = Scratch::default();
+        for round in 0..400 {
+            // Some rounds draw from a narrow range of hashes: crowded buckets.
+            let spread = if round % 3 == 0 { 1 << 12 } else { u64::from(u32::MAX) + 1 };
+            let mut set = |len: usize| {
+                let mut v: Vec<u32> = (0..len).map(|_| (next() % spread) as u32).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let (x, y) = (set(round % 97 * 7), set(1 + round % 89 * 11));
+            sc.build_radix(&y);
+            let n = sc.lookup(&x, &y);
+            let expected: Vec<u32> = x.iter().map(|h| y.binary_search(h).map_or(u32::MAX, |p| p as u32)).collect();
+            assert_eq!(sc.in_long, expected);
+            let found: Vec<u32> = (0..x.len() as u32).filter(|&i| expected[i as usize] != u32::MAX).collect();
+            assert_eq!(&sc.matched[..n], &found[..]);
+        }
+        // Every hash in one bucket.
+        let y: Vec<u32> = (0..50).collect();
+        sc.build_radix(&y);
+        let n = sc.lookup(&[3, 49, 50, u32::MAX], &y);
+        assert_eq!((n, &sc.in_long[..]), (2, &[3, 49, u32::MAX, u32::MAX][..]));
     }
 
     #[test]
