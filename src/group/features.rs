@@ -875,6 +875,11 @@ impl Weights<'_> {
         self.weight_of_df(self.idf.df(w))
     }
 
+    /// The document frequency of each word of `doc`'s bag, in bag order ([`Idf::dfs`]).
+    pub(crate) fn dfs(&self, doc: &DocFeatures) -> Vec<u32> {
+        self.idf.dfs(doc)
+    }
+
     /// The weight of a word of document frequency `df`.
     #[inline]
     pub(crate) fn weight_of_df(&self, df: u32) -> f64 {

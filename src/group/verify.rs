@@ -100,9 +100,7 @@ impl Prepared {
     pub fn heap_bytes(&self) -> usize {
         self.bag.capacity() * std::mem::size_of::<f32>()
     }
-}
 
-impl Prepared {
     /// What the evidence of a pair needs of this document (prepared for `doc`) besides
     /// [`Measured`].
     pub(crate) fn side(&self, doc: &DocFeatures) -> Side {
@@ -190,18 +188,7 @@ impl<'a> Verifier<'a> {
 
     /// The weights of `doc`'s words, for [`evidence_prepared`](Self::evidence_prepared).
     pub fn prepare(&self, doc: &DocFeatures) -> Prepared {
-        let mut mass = Mass::default();
-        let bag: Vec<f32> = doc
-            .bag()
-            .iter()
-            .map(|&w| {
-                let x = self.weights.weight(w) as f32;
-                mass.add(f64::from(x));
-                x
-            })
-            .collect();
-        let positive = bag.iter().all(|&x| x.is_finite() && x > 0.0);
-        Prepared { bag, mass, positive }
+        self.prepare_df(self.weights.dfs(doc))
     }
 
     /// [`prepare`](Self::prepare) from the document frequency of each word of the document's
@@ -778,16 +765,19 @@ mod tests {
         assert!(diff.score < 0.2, "{diff:?}");
     }
 
+    /// The next value of a xorshift64 generator.
+    fn xorshift(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
     /// Texts from a small vocabulary with a few very common words (held by most sentences), and
     /// variants of them (sentences dropped, moved, reworded), so that many pairs align.
     fn random_texts(seed: u64, n: usize) -> Vec<String> {
         let mut state = seed;
-        let mut next = move |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m as u64) as usize
-        };
+        let mut next = move |m: usize| (xorshift(&mut state) % m as u64) as usize;
         let word = |k: usize| {
             let letters = b"bcdfghjklmnpqrstvwxz";
             let mut w = String::from("q");
@@ -831,12 +821,7 @@ mod tests {
     #[test]
     fn radix_lookup_finds_what_a_merge_finds() {
         let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = move || xorshift(&mut state);
         let mut sc = Scratch::default();
         for round in 0..400 {
             // Some rounds draw from a narrow range of hashes: crowded buckets.
