@@ -113,6 +113,34 @@ fn seeds(dedup: &Deduplicator) -> BoxResult<()> {
             l.evidence.containment
         );
     }
+    syndicated_seeds(dedup, &items, &label)
+}
+
+/// The seeds as wire stories are published: each one also by `k` sites, under their masthead,
+/// navigation and footer. The rewrite must still join its story, whose words are now all in
+/// several documents, and the other articles must still stay apart.
+fn syndicated_seeds(dedup: &Deduplicator, seeds: &[(String, String)], label: &HashMap<String, usize>) -> BoxResult<()> {
+    let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times", "Coastal Herald"];
+    let mut line = Vec::new();
+    for k in [1, 3, 10] {
+        let mut items = Vec::new();
+        let mut truth = Vec::new();
+        for (i, (id, text)) in seeds.iter().enumerate() {
+            for c in 0..=k {
+                let site = sites[(i + c) % sites.len()];
+                let page =
+                    format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}.");
+                items.push((format!("{id}-{c}"), if c == 0 { text.clone() } else { page }));
+                truth.push(label.get(id).copied().unwrap_or(usize::MAX));
+            }
+        }
+        let grouping = dedup.group(&items)?;
+        let pred: Vec<usize> = (0..items.len()).map(|i| grouping.representative_of(i).unwrap_or(i)).collect();
+        let r = evaluate(&truth, &pred)?;
+        let verdict = if r.ari == 1.0 { "exactly right".to_string() } else { format!("WRONG (ARI {:.3})", r.ari) };
+        line.push(format!("k = {k}: {verdict}"));
+    }
+    println!("seeds syndicated (each also published by k sites): {}", line.join("; "));
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! The top-level entry point: [`Deduplicator`] and its builder.
 
+use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
@@ -416,6 +417,10 @@ impl Deduplicator {
             let pairs = candidate_pairs(&sigs, *banding, self.config.max_bucket)?;
             candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
         }
+        // Near copies, found by their signatures, make families for the keyword stage.
+        let family = families(n, &candidates, |a, b, c| {
+            analyses[a].signatures[c].jaccard_unchecked(&analyses[b].signatures[c]) >= FAMILY_JACCARD
+        });
         // Signatures have done their work: free them before verification's own memory peaks.
         for a in &mut analyses {
             a.signatures = Vec::new();
@@ -424,7 +429,9 @@ impl Deduplicator {
         let dfs: Vec<Vec<u32>> = crate::par::map(&analyses, |a| idf.dfs(&a.features));
         if let Some(kw) = &self.config.keywords {
             let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
-            candidates.extend(kw.candidate_pairs_df(&docs, &dfs).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
+            let per_family = family_frequencies(&analyses, &family);
+            let found = kw.candidate_pairs_df(&docs, &dfs, per_family.as_ref());
+            candidates.extend(found.into_iter().map(|(a, b)| (a, b, KEYWORDS)));
         }
         // Identical normalized texts (non-empty) are linked to the first of their kind.
         let mut by_print: Vec<(u64, u32)> =
@@ -485,6 +492,64 @@ impl Deduplicator {
         let priority = analyses.iter().map(|a| a.features.len() as u64).collect();
         Ok(Scored { pairs, sides, priority, order: (0..n).collect() })
     }
+}
+
+/// Estimated Jaccard similarity of shingles (by a candidate channel's signatures) from which two
+/// documents are near copies of each other, for [`families`].
+const FAMILY_JACCARD: f64 = 0.5;
+
+/// Each document's near-copy family, as its lowest member's position: documents joined by a
+/// candidate pair `(a, b, channel)` for which `near(a, b, channel)` holds, transitively. Pairs
+/// of other stages (keywords, exact texts) are not looked at.
+fn families(n: usize, candidates: &[(u32, u32, u8)], near: impl Fn(usize, usize, usize) -> bool + Sync) -> Vec<u32> {
+    // Positions fit in `u32` (the caller refuses more than 2^32 texts), pair ends are below `n`.
+    let joined: Vec<bool> = crate::par::map(candidates, |&(a, b, c)| near(a as usize, b as usize, c as usize));
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    fn root(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            let up = parent[parent[x as usize] as usize];
+            parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    for (&(a, b, _), _) in candidates.iter().zip(&joined).filter(|x| *x.1) {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        // The lower root stays a root, so every family's root is its lowest member.
+        parent[ra.max(rb) as usize] = ra.min(rb);
+    }
+    (0..n as u32).map(|i| root(&mut parent, i)).collect()
+}
+
+/// How many families (see [`families`]) hold each word, or `None` when every family is one
+/// document (the counts are then the document frequencies).
+fn family_frequencies(analyses: &[Analysis], family: &[u32]) -> Option<FxHashMap<u32, u32>> {
+    // Families by their first document: `(first, member)` sorted; `family` holds positions.
+    let mut members: Vec<(u32, u32)> =
+        family.iter().enumerate().filter(|&(i, &f)| f as usize != i).map(|(i, &f)| (f, i as u32)).collect();
+    if members.is_empty() {
+        return None;
+    }
+    members.sort_unstable();
+    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut words: Vec<u32> = Vec::new();
+    let mut next = members.iter().peekable();
+    for (i, &f) in family.iter().enumerate() {
+        if f as usize != i {
+            continue;
+        }
+        words.clear();
+        words.extend_from_slice(analyses[i].features.bag());
+        while let Some(&(_, m)) = next.next_if(|m| m.0 as usize == i) {
+            words.extend_from_slice(analyses[m as usize].features.bag());
+        }
+        words.sort_unstable();
+        words.dedup();
+        for &w in &words {
+            *counts.entry(w).or_insert(0) += 1;
+        }
+    }
+    Some(counts)
 }
 
 /// Positions of `pairs` ordered by the end with more sentences (`sentences(end)`; the second

@@ -52,3 +52,42 @@ fn seed_groups_do_not_depend_on_input_order() {
         assert_eq!(clusters(&shuffled), base);
     }
 }
+
+/// Each seed as `k` more sites publish it: under its own masthead, navigation and footer.
+fn syndicated(k: usize) -> (Vec<(String, String)>, Vec<&'static str>) {
+    let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times", "Coastal Herald"];
+    let mut items = Vec::new();
+    let mut story = Vec::new();
+    for (i, (id, text)) in seeds().into_iter().enumerate() {
+        // 000 is a rewrite of 001: one story.
+        let s = ["001", "001", "002", "003", "004"][i];
+        for c in 0..k {
+            let site = sites[(i + c) % sites.len()];
+            items.push((
+                format!("{id}-{c}"),
+                format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}."),
+            ));
+            story.push(s);
+        }
+        items.push((id, text));
+        story.push(s);
+    }
+    (items, story)
+}
+
+#[test]
+fn syndicated_seeds_group_by_story() {
+    // A wire story and its rewrite are each republished: the rewrite must still find the story
+    // (its rarest words are no longer shared with one document only), and the three other
+    // articles on the same events must still stay apart.
+    for k in [1, 2, 4] {
+        let (items, story) = syndicated(k);
+        let g = Deduplicator::new().group(&items).unwrap();
+        for a in 0..items.len() {
+            for b in 0..items.len() {
+                let together = g.representative_of(a) == g.representative_of(b);
+                assert_eq!(together, story[a] == story[b], "k = {k}: {} and {}", items[a].0, items[b].0);
+            }
+        }
+    }
+}

@@ -34,7 +34,13 @@ impl KeywordConfig {
     /// Whether a word of document frequency `df` can be a keyword: shared, not event-wide, and
     /// not a stopword (in small batches even "the" is rare enough otherwise).
     pub(crate) fn eligible(&self, df: u32, w: u32) -> bool {
-        df >= 2 && df <= self.max_df && !super::features::is_stopword_hash(w)
+        self.eligible_in_families(df, df, w)
+    }
+
+    /// [`eligible`](Self::eligible) for a word in `families` families of near copies and `df`
+    /// documents: shared between families, and in at most `max_df` documents.
+    fn eligible_in_families(&self, df: u32, families: u32, w: u32) -> bool {
+        families >= 2 && df <= self.max_df && !super::features::is_stopword_hash(w)
     }
 
     /// The keywords of `doc`: its `per_doc` rarest eligible words, ties broken by hash.
@@ -54,24 +60,46 @@ impl KeywordConfig {
     /// Candidate pairs `(i, j)`, `i < j`, sorted, among `docs` under the batch weights `idf`.
     pub fn candidate_pairs(&self, docs: &[&DocFeatures], idf: &Idf) -> Vec<(u32, u32)> {
         let dfs: Vec<Vec<u32>> = crate::par::map(docs, |d| idf.dfs(d));
-        self.candidate_pairs_df(docs, &dfs)
+        self.candidate_pairs_df(docs, &dfs, None)
     }
 
     /// [`candidate_pairs`](Self::candidate_pairs) from the document frequencies of each
     /// document's words, `dfs[d]` in the order of `docs[d]`'s bag ([`Idf::dfs`]).
-    pub(crate) fn candidate_pairs_df(&self, docs: &[&DocFeatures], dfs: &[Vec<u32>]) -> Vec<(u32, u32)> {
+    ///
+    /// With `families`, the number of families of near copies that hold each word (every word of
+    /// `docs` is in it), keywords are chosen by it: a story copied into many documents then
+    /// still has rare words that a rewrite shares, where document frequencies would make its
+    /// rarest words the ones only its copies share.
+    pub(crate) fn candidate_pairs_df(
+        &self,
+        docs: &[&DocFeatures],
+        dfs: &[Vec<u32>],
+        families: Option<&FxHashMap<u32, u32>>,
+    ) -> Vec<(u32, u32)> {
         let with_df: Vec<(&DocFeatures, &Vec<u32>)> = docs.iter().copied().zip(dfs).collect();
+        // `(rarity, word)` of a document's eligible words: the family count, or the document
+        // frequency without families. A word missing from `families` counts as in none.
+        let eligible = |doc: &'_ DocFeatures, df: &'_ [u32], out: &mut Vec<(u32, u32)>| {
+            for (&df, &w) in df.iter().zip(doc.bag()) {
+                let f = families.map_or(df, |m| m.get(&w).copied().unwrap_or(0));
+                if self.eligible_in_families(df, f, w) {
+                    out.push((f, w));
+                }
+            }
+        };
         // Each document's keywords, and how many eligible words it has.
         let keywords: Vec<(usize, Vec<u32>)> = crate::par::map_with(&with_df, Vec::new, |buf, &(doc, df)| {
             buf.clear();
-            buf.extend(df.iter().zip(doc.bag()).map(|(&df, &w)| (df, w)).filter(|&(df, w)| self.eligible(df, w)));
+            eligible(doc, df, buf);
             (buf.len(), self.rarest(buf))
         });
         // Postings of every eligible word: word -> documents containing it.
         let mut entries: Vec<(u32, u32)> = Vec::with_capacity(keywords.iter().map(|k| k.0).sum());
+        let mut buf = Vec::new();
         for (d, &(doc, df)) in with_df.iter().enumerate() {
-            let eligible = df.iter().zip(doc.bag()).filter(|&(&df, &w)| self.eligible(df, w));
-            entries.extend(eligible.map(|(_, &w)| (w, d as u32)));
+            buf.clear();
+            eligible(doc, df, &mut buf);
+            entries.extend(buf.iter().map(|&(_, w)| (w, d as u32)));
         }
         drop(with_df);
         crate::par::sort_unstable(&mut entries);
