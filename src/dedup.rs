@@ -418,9 +418,7 @@ impl Deduplicator {
             candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
         }
         // Near copies, found by their signatures, make families for the keyword stage.
-        let family = families(n, &candidates, |a, b, c| {
-            analyses[a].signatures[c].jaccard_unchecked(&analyses[b].signatures[c]) >= FAMILY_JACCARD
-        });
+        let family = families(n, &candidates, |a, b, c| near_copies(&analyses[a], &analyses[b], c));
         // Signatures have done their work: free them before verification's own memory peaks.
         for a in &mut analyses {
             a.signatures = Vec::new();
@@ -429,8 +427,8 @@ impl Deduplicator {
         let dfs: Vec<Vec<u32>> = crate::par::map(&analyses, |a| idf.dfs(&a.features));
         if let Some(kw) = &self.config.keywords {
             let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
-            let per_family = family_frequencies(&analyses, &family);
-            let found = kw.candidate_pairs_df(&docs, &dfs, per_family.as_ref());
+            let excess = family_excess(&family, |i| analyses[i].features.bag());
+            let found = kw.candidate_pairs_df(&docs, &dfs, excess.as_ref());
             candidates.extend(found.into_iter().map(|(a, b)| (a, b, KEYWORDS)));
         }
         // Identical normalized texts (non-empty) are linked to the first of their kind.
@@ -498,10 +496,23 @@ impl Deduplicator {
 /// documents are near copies of each other, for [`families`].
 const FAMILY_JACCARD: f64 = 0.5;
 
+/// Whether two analyses are near copies by their signatures on `channel` (an empty signature
+/// is near nothing).
+pub(crate) fn near_copies(a: &Analysis, b: &Analysis, channel: usize) -> bool {
+    match (a.signatures.get(channel), b.signatures.get(channel)) {
+        (Some(x), Some(y)) => x.jaccard_unchecked(y) >= FAMILY_JACCARD,
+        _ => false,
+    }
+}
+
 /// Each document's near-copy family, as its lowest member's position: documents joined by a
 /// candidate pair `(a, b, channel)` for which `near(a, b, channel)` holds, transitively. Pairs
 /// of other stages (keywords, exact texts) are not looked at.
-fn families(n: usize, candidates: &[(u32, u32, u8)], near: impl Fn(usize, usize, usize) -> bool + Sync) -> Vec<u32> {
+pub(crate) fn families(
+    n: usize,
+    candidates: &[(u32, u32, u8)],
+    near: impl Fn(usize, usize, usize) -> bool + Sync,
+) -> Vec<u32> {
     // Positions fit in `u32` (the caller refuses more than 2^32 texts), pair ends are below `n`.
     let joined: Vec<bool> = crate::par::map(candidates, |&(a, b, c)| near(a as usize, b as usize, c as usize));
     let mut parent: Vec<u32> = (0..n as u32).collect();
@@ -521,35 +532,44 @@ fn families(n: usize, candidates: &[(u32, u32, u8)], near: impl Fn(usize, usize,
     (0..n as u32).map(|i| root(&mut parent, i)).collect()
 }
 
-/// How many families (see [`families`]) hold each word, or `None` when every family is one
-/// document (the counts are then the document frequencies).
-fn family_frequencies(analyses: &[Analysis], family: &[u32]) -> Option<FxHashMap<u32, u32>> {
+/// The words that several members of one family hold, with how many members beyond the first
+/// hold each: `(word, members - 1)` ascending by word, from the members' bags. A word's family
+/// frequency is its document frequency less the sum of these over every family.
+pub(crate) fn member_excess<'a>(bags: impl IntoIterator<Item = &'a [u32]>, words: &mut Vec<u32>) -> Vec<(u32, u32)> {
+    words.clear();
+    for bag in bags {
+        words.extend_from_slice(bag);
+    }
+    words.sort_unstable();
+    // Runs of `chunk_by` are not empty; a run is at most the number of members (a `u32` count
+    // of documents) long.
+    words.chunk_by(|a, b| a == b).filter(|r| r.len() > 1).map(|r| (r[0], r.len() as u32 - 1)).collect()
+}
+
+/// What [`member_excess`] gives summed over every family of two or more members (see
+/// [`families`]: `family[i]` is the lowest member of `i`'s family), or `None` when every
+/// family is one document (family frequencies are then the document frequencies).
+pub(crate) fn family_excess<'a>(family: &[u32], bag: impl Fn(usize) -> &'a [u32]) -> Option<FxHashMap<u32, u32>> {
     // Families by their first document: `(first, member)` sorted; `family` holds positions.
-    let mut members: Vec<(u32, u32)> =
-        family.iter().enumerate().filter(|&(i, &f)| f as usize != i).map(|(i, &f)| (f, i as u32)).collect();
+    let mut members: Vec<(u32, u32)> = family
+        .iter()
+        .enumerate()
+        .filter(|&(i, &f)| f as usize != i)
+        .flat_map(|(i, &f)| [(f, f), (f, i as u32)])
+        .collect();
     if members.is_empty() {
         return None;
     }
     members.sort_unstable();
-    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+    members.dedup();
+    let mut excess: FxHashMap<u32, u32> = FxHashMap::default();
     let mut words: Vec<u32> = Vec::new();
-    let mut next = members.iter().peekable();
-    for (i, &f) in family.iter().enumerate() {
-        if f as usize != i {
-            continue;
-        }
-        words.clear();
-        words.extend_from_slice(analyses[i].features.bag());
-        while let Some(&(_, m)) = next.next_if(|m| m.0 as usize == i) {
-            words.extend_from_slice(analyses[m as usize].features.bag());
-        }
-        words.sort_unstable();
-        words.dedup();
-        for &w in &words {
-            *counts.entry(w).or_insert(0) += 1;
+    for run in members.chunk_by(|x, y| x.0 == y.0) {
+        for (w, e) in member_excess(run.iter().map(|&(_, m)| bag(m as usize)), &mut words) {
+            *excess.entry(w).or_insert(0) += e;
         }
     }
-    Some(counts)
+    Some(excess)
 }
 
 /// Positions of `pairs` ordered by the end with more sentences (`sentences(end)`; the second

@@ -108,6 +108,43 @@ fn articles_added_one_at_a_time_are_assigned_as_one_shot_groups_them() {
 }
 
 #[test]
+fn syndicated_copies_added_one_at_a_time_then_removed_group_as_one_shot() {
+    // Each seed also published by three sites: the keyword stage counts the copies of a story as
+    // one family, and the index must count them as a one-shot run does whatever is live.
+    let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times"];
+    let mut docs = Vec::new();
+    for (i, (id, text)) in corpus::seeds().into_iter().enumerate() {
+        for c in 0..3 {
+            let site = sites[(i + c) % sites.len()];
+            let page = format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}.");
+            docs.push(Doc { id: format!("{id}-{c}"), text: page, timestamp: (i * 10 + c) as i64 });
+        }
+        docs.push(Doc { id, text, timestamp: (i * 10 + 5) as i64 });
+    }
+    // Interleaved: copies of different stories alternate.
+    let order: Vec<usize> = (0..docs.len()).map(|k| (k * 7) % docs.len()).collect();
+    let mut index = Index::default();
+    let mut live: Vec<&Doc> = Vec::new();
+    for &k in &order {
+        index.add(article(&docs[k])).unwrap();
+        live.push(&docs[k]);
+        assert_consistent(&index, &live);
+    }
+    // 000 (a paraphrase of 001) and its copies are 001's story; the other seeds stay apart.
+    let snapshot = index.grouping();
+    assert_eq!(snapshot.cluster_of("000-1"), snapshot.cluster_of("001"));
+    assert_ne!(snapshot.cluster_of("002"), snapshot.cluster_of("003"));
+    let bytes = index.to_bytes();
+    assert_eq!(Index::from_bytes(&bytes).unwrap().grouping(), snapshot);
+    for &k in order.iter().rev().step_by(2).chain(order.iter().rev().skip(1).step_by(2)) {
+        assert!(index.remove(&docs[k].id));
+        live.retain(|d| d.id != docs[k].id);
+        assert_consistent(&index, &live);
+    }
+    assert!(index.is_empty());
+}
+
+#[test]
 fn bulk_and_one_by_one_adds_build_the_same_index() {
     let docs = corpus::corpus(30, 3);
     let articles: Vec<Article> = docs.iter().map(article).collect();

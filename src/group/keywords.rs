@@ -31,22 +31,36 @@ impl Default for KeywordConfig {
 }
 
 impl KeywordConfig {
-    /// Whether a word of document frequency `df` can be a keyword: shared, not event-wide, and
+    /// Whether a word in `families` families of near copies and `df` documents can be a
+    /// keyword: shared between families, not event-wide (in at most `max_df` documents), and
     /// not a stopword (in small batches even "the" is rare enough otherwise).
-    pub(crate) fn eligible(&self, df: u32, w: u32) -> bool {
-        self.eligible_in_families(df, df, w)
-    }
-
-    /// [`eligible`](Self::eligible) for a word in `families` families of near copies and `df`
-    /// documents: shared between families, and in at most `max_df` documents.
-    fn eligible_in_families(&self, df: u32, families: u32, w: u32) -> bool {
+    pub(crate) fn eligible_in_families(&self, df: u32, families: u32, w: u32) -> bool {
         families >= 2 && df <= self.max_df && !super::features::is_stopword_hash(w)
     }
 
     /// The keywords of `doc`: its `per_doc` rarest eligible words, ties broken by hash.
+    ///
+    /// Every document counts as its own family of near copies here; a [`Deduplicator`](crate::Deduplicator)
+    /// run ranks words by the number of families that hold them.
     pub fn keywords(&self, doc: &DocFeatures, idf: &Idf) -> Vec<u32> {
-        let mut eligible: Vec<(u32, u32)> =
-            doc.bag().iter().map(|&w| (idf.df(w), w)).filter(|&(df, w)| self.eligible(df, w)).collect();
+        self.keywords_ranked(doc, |w| {
+            let df = idf.df(w);
+            (df, df)
+        })
+    }
+
+    /// The keywords of `doc` when `rank(w)` gives the document frequency and the family
+    /// frequency of each of its words: the `per_doc` eligible words of lowest `(family
+    /// frequency, word)`, ascending in that order.
+    pub(crate) fn keywords_ranked(&self, doc: &DocFeatures, rank: impl Fn(u32) -> (u32, u32)) -> Vec<u32> {
+        let mut eligible: Vec<(u32, u32)> = doc
+            .bag()
+            .iter()
+            .filter_map(|&w| {
+                let (df, families) = rank(w);
+                self.eligible_in_families(df, families, w).then_some((families, w))
+            })
+            .collect();
         self.rarest(&mut eligible)
     }
 
@@ -66,22 +80,22 @@ impl KeywordConfig {
     /// [`candidate_pairs`](Self::candidate_pairs) from the document frequencies of each
     /// document's words, `dfs[d]` in the order of `docs[d]`'s bag ([`Idf::dfs`]).
     ///
-    /// With `families`, the number of families of near copies that hold each word (every word of
-    /// `docs` is in it), keywords are chosen by it: a story copied into many documents then
-    /// still has rare words that a rewrite shares, where document frequencies would make its
-    /// rarest words the ones only its copies share.
+    /// With `excess`, keywords are chosen by the number of families of near copies that hold
+    /// each word: its document frequency less `excess[w]`, the sum over families of the number
+    /// of their members holding `w` beyond the first (absent: 0). A story copied into many
+    /// documents then still has rare words that a rewrite shares, where document frequencies
+    /// would make its rarest words the ones only its copies share.
     pub(crate) fn candidate_pairs_df(
         &self,
         docs: &[&DocFeatures],
         dfs: &[Vec<u32>],
-        families: Option<&FxHashMap<u32, u32>>,
+        excess: Option<&FxHashMap<u32, u32>>,
     ) -> Vec<(u32, u32)> {
         let with_df: Vec<(&DocFeatures, &Vec<u32>)> = docs.iter().copied().zip(dfs).collect();
-        // `(rarity, word)` of a document's eligible words: the family count, or the document
-        // frequency without families. A word missing from `families` counts as in none.
+        // `(family frequency, word)` of a document's eligible words.
         let eligible = |doc: &'_ DocFeatures, df: &'_ [u32], out: &mut Vec<(u32, u32)>| {
             for (&df, &w) in df.iter().zip(doc.bag()) {
-                let f = families.map_or(df, |m| m.get(&w).copied().unwrap_or(0));
+                let f = excess.map_or(df, |m| df.saturating_sub(m.get(&w).copied().unwrap_or(0)));
                 if self.eligible_in_families(df, f, w) {
                     out.push((f, w));
                 }

@@ -83,7 +83,7 @@ use rustc_hash::FxHashMap as Map;
 
 pub use format::FORMAT_VERSION;
 
-use crate::dedup::{Analysis, Config, Deduplicator};
+use crate::dedup::{Analysis, Config, Deduplicator, member_excess, near_copies};
 use crate::error::{Error, Result};
 use crate::group::{self, DocFeatures, Evidence, Grouping, Idf, KeywordConfig, Link, SentenceCounts, Stage};
 use crate::lsh::candidate_pairs;
@@ -255,21 +255,43 @@ struct Entry {
     raw: Option<DocFeatures>,
     /// Which sentences are stripped as boilerplate (empty when none is).
     stripped: Vec<bool>,
-    /// Its keywords under the current word weights (the keyword stage), and the
-    /// `(df, word)` of the last one when there are `per_doc` of them.
+    /// Its keywords under the current word and family frequencies (the keyword stage), and
+    /// the `(family frequency, word)` of the last one when there are `per_doc` of them.
     keywords: Vec<u32>,
     tau: Option<(u32, u32)>,
+    /// The key of its family of near copies in `Index::families`; a slot that is no key
+    /// there (or whose family does not list it) is a family of its own.
+    family: u32,
 }
 
 impl Entry {
     fn new(id: String, timestamp: Option<i64>, analysis: Analysis) -> Entry {
-        Entry { id, timestamp, analysis, raw: None, stripped: Vec::new(), keywords: Vec::new(), tau: None }
+        Entry {
+            id,
+            timestamp,
+            analysis,
+            raw: None,
+            stripped: Vec::new(),
+            keywords: Vec::new(),
+            tau: None,
+            family: u32::MAX,
+        }
     }
 
     /// The features as analyzed (what is saved).
     fn raw(&self) -> &DocFeatures {
         self.raw.as_ref().unwrap_or(&self.analysis.features)
     }
+}
+
+/// A family of two or more near copies (see `Index::families`).
+#[derive(Clone, Debug, Default)]
+struct Family {
+    /// Member slots, ascending.
+    members: Vec<u32>,
+    /// The words several members hold, with how many members beyond the first hold each
+    /// ([`member_excess`] of the members' verification features when last counted).
+    excess: Vec<(u32, u32)>,
 }
 
 /// A verified link between two slots, `a` having the smaller id.
@@ -355,6 +377,14 @@ pub struct Index {
     word_postings: Postings,
     /// Word -> slots that have it among their keywords (exact).
     keyword_postings: Map<u32, Vec<u32>>,
+    /// Families of near copies of two or more articles, by key (the lowest member slot when
+    /// formed): live articles joined, transitively, by a MinHash candidate pair of a one-shot
+    /// run whose signatures on that channel are near copies ([`near_copies`]). Kept only with
+    /// the keyword stage, which ranks words by the number of families holding them.
+    families: Map<u32, Family>,
+    /// Word -> the sum over `families` of their `excess` for it: a word's family frequency is
+    /// its document frequency less this.
+    excess: Map<u32, u32>,
 }
 
 /// What a change touched: words whose document frequency changed, and articles whose
@@ -433,6 +463,8 @@ impl Index {
             idf,
             word_postings: Postings::default(),
             keyword_postings: Map::default(),
+            families: Map::default(),
+            excess: Map::default(),
         }
     }
 
@@ -587,6 +619,10 @@ impl Index {
     /// the verification features of every article whose sentence counts changed up to date.
     fn insert(&mut self, entries: Vec<Entry>) -> Vec<u32> {
         let mut added = Vec::with_capacity(entries.len());
+        // Articles pushed out of the first `max` of a bucket: their candidate pairs with the rest
+        // of it are gone (see `update_families`).
+        let mut pushed = Vec::new();
+        let max = self.config().max_bucket.max(2);
         for band in self.tables.iter_mut().flatten() {
             band.reserve(entries.len());
         }
@@ -612,6 +648,10 @@ impl Index {
                     let bucket = band.entry(key).or_default();
                     let at = bucket.partition_point(|&s| id_of(slots, s) < entry.id.as_str());
                     bucket.insert(at, slot);
+                    // `max < bucket.len()` is checked.
+                    if at < max && bucket.len() > max {
+                        pushed.push(bucket[max]);
+                    }
                 }
             }
             if let Some(fp) = entry.analysis.fingerprint {
@@ -641,6 +681,8 @@ impl Index {
         let mut touched = Touched::default();
         self.restrip(&added, true, &mut touched);
         self.restrip(&affected, false, &mut touched);
+        pushed.extend_from_slice(&added);
+        self.update_families(pushed, &mut touched);
         self.refresh_keywords(touched);
         added
     }
@@ -713,12 +755,14 @@ impl Index {
     /// Brings the keywords of every article up to date after the document frequencies of
     /// `touched.words` changed and the features of `touched.docs` changed.
     ///
-    /// An article's keywords are its `per_doc` eligible words of lowest `(df, word)`. They can
-    /// change only if its features changed, if the frequency of one of its keywords changed (it
-    /// may drop out, or eligibility ends), or if one of its other words changed frequency and is
-    /// now eligible with a key below its last keyword's (`tau`; any eligible word when it has
-    /// fewer than `per_doc`). Those articles are found through the keyword and word postings
-    /// and recomputed; every other article's keywords are unchanged.
+    /// An article's keywords are its `per_doc` eligible words of lowest `(family frequency,
+    /// word)`. They can change only if its features changed, if a frequency (document or
+    /// family) of one of its keywords changed (it may drop out, or eligibility ends), or if one
+    /// of its other words changed frequency and is now eligible with a key below its last
+    /// keyword's (`tau`; any eligible word when it has fewer than `per_doc`). `touched.words`
+    /// holds every word whose document or family frequency changed. Those articles are found
+    /// through the keyword and word postings and recomputed; every other article's keywords are
+    /// unchanged.
     fn refresh_keywords(&mut self, mut touched: Touched) {
         let Some(kw) = self.config().keywords else { return };
         touched.words.sort_unstable();
@@ -732,14 +776,14 @@ impl Index {
             if let Some(list) = self.keyword_postings.get(&w) {
                 recompute.extend_from_slice(list);
             }
-            let df = self.idf.df(w);
-            if !kw.eligible(df, w) {
+            let (df, families) = self.rarity(w);
+            if !kw.eligible_in_families(df, families, w) {
                 continue;
             }
             recompute.extend(self.word_postings.get(w).iter().filter(|&&s| {
                 self.entry(s).is_some_and(|e| {
                     e.analysis.features.bag().binary_search(&w).is_ok()
-                        && e.tau.is_none_or(|tau| (df, w) < tau)
+                        && e.tau.is_none_or(|tau| (families, w) < tau)
                         && !e.keywords.contains(&w)
                 })
             }));
@@ -750,9 +794,9 @@ impl Index {
         type Keywords = (Vec<u32>, Option<(u32, u32)>);
         let fresh: Vec<Option<Keywords>> = crate::par::map(&recompute, |&s| {
             let e = self.entry(s)?;
-            let words = kw.keywords(&e.analysis.features, &self.idf);
+            let words = kw.keywords_ranked(&e.analysis.features, |w| self.rarity(w));
             let tau = match words.last() {
-                Some(&last) if words.len() >= kw.per_doc as usize => Some((self.idf.df(last), last)),
+                Some(&last) if words.len() >= kw.per_doc as usize => Some((self.rarity(last).1, last)),
                 _ => None,
             };
             Some((words, tau))
@@ -770,6 +814,211 @@ impl Index {
                 keyword_postings.entry(w).or_default().push(slot);
             }
             e.keywords = words;
+        }
+    }
+
+    /// `(document frequency, family frequency)` of a word in the live set.
+    fn rarity(&self, w: u32) -> (u32, u32) {
+        let df = self.idf.df(w);
+        (df, df.saturating_sub(self.excess.get(&w).copied().unwrap_or(0)))
+    }
+
+    /// The live articles that are near copies of `slot` (sorted): its MinHash candidates on a
+    /// channel, exactly as a one-shot run pairs them, whose signatures on that channel are
+    /// [`near_copies`]. `seen` is scratch.
+    fn near_copies_of(&self, slot: u32, keys: &mut Vec<u64>, seen: &mut Vec<u32>, out: &mut Vec<u32>) {
+        out.clear();
+        let Some(entry) = self.entry(slot) else { return };
+        let max = self.config().max_bucket.max(2);
+        let stages = self.dedup.stages().iter().zip(self.tables.iter().zip(&entry.analysis.signatures));
+        for (c, ((_, banding), (table, sig))) in stages.enumerate() {
+            if sig.is_empty() {
+                continue;
+            }
+            seen.clear();
+            banding.band_keys(sig, keys);
+            for (band, key) in table.iter().zip(keys.iter()) {
+                if let Some(bucket) = band.get(key) {
+                    seen.extend(self.linked(bucket, &entry.id, max).iter().filter(|&&s| s != slot));
+                }
+            }
+            seen.sort_unstable();
+            seen.dedup();
+            out.extend(
+                seen.iter()
+                    .filter(|&&s| self.entry(s).is_some_and(|other| near_copies(&entry.analysis, &other.analysis, c))),
+            );
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// Adds (`add`) or takes away a family's excess from the word counts, noting the words
+    /// whose family frequency changes.
+    fn count_excess(excess: &mut Map<u32, u32>, list: &[(u32, u32)], add: bool, words: &mut Vec<u32>) {
+        for &(w, e) in list {
+            words.push(w);
+            if add {
+                // At most the document frequency of `w`, a count of live articles.
+                *excess.entry(w).or_insert(0) += e;
+            } else if let Some(x) = excess.get_mut(&w) {
+                *x = x.saturating_sub(e);
+                if *x == 0 {
+                    excess.remove(&w);
+                }
+            }
+        }
+    }
+
+    /// Takes the family keyed `family` out of the family counts if `slot` is in it, and returns
+    /// its members (just `slot` otherwise).
+    fn dissolve(&mut self, slot: u32, family: u32, words: &mut Vec<u32>) -> Vec<u32> {
+        match self.families.get(&family) {
+            Some(f) if f.members.binary_search(&slot).is_ok() => {}
+            _ => return vec![slot],
+        }
+        let Some(f) = self.families.remove(&family) else { return vec![slot] };
+        Self::count_excess(&mut self.excess, &f.excess, false, words);
+        f.members
+    }
+
+    /// Makes `members` (live, ascending) one family and counts it.
+    fn settle(&mut self, members: Vec<u32>, scratch: &mut Vec<u32>, words: &mut Vec<u32>) {
+        let key = members.first().copied().unwrap_or(u32::MAX);
+        for &m in &members {
+            if let Some(Some(e)) = self.slots.get_mut(m as usize) {
+                e.family = key;
+            }
+        }
+        if members.len() < 2 {
+            return;
+        }
+        let bags = members.iter().filter_map(|&m| self.entry(m)).map(|e| e.analysis.features.bag());
+        let excess = member_excess(bags, scratch);
+        Self::count_excess(&mut self.excess, &excess, true, words);
+        self.families.insert(key, Family { members, excess });
+    }
+
+    /// Brings the families of near copies and their word counts up to date after a change.
+    ///
+    /// `seeds` must hold an end of every near-copy pair that appeared or disappeared: the added
+    /// articles, those pushed out of (or pulled into) the first `max_bucket` of a bucket, and
+    /// the remaining members of the families of removed articles (already dissolved). The
+    /// families of the seeds are dissolved and recomputed from the near-copy pairs of their
+    /// members, following pairs out of them (to the families of new near copies) until no new
+    /// article is met; every other family keeps its members, as none of its pairs changed.
+    /// Families whose members' features changed (`touched.docs`) are counted again. With many
+    /// seeds, every family is recomputed as a one-shot run does.
+    fn update_families(&mut self, seeds: Vec<u32>, touched: &mut Touched) {
+        if self.config().keywords.is_none() {
+            return;
+        }
+        if seeds.len().saturating_mul(8) >= self.len() {
+            self.recompute_families(&mut touched.words);
+            return;
+        }
+        let mut words = std::mem::take(&mut touched.words);
+        // Slots met so far and their positions in `met`.
+        let mut local: Map<u32, usize> = Map::default();
+        let mut met: Vec<u32> = Vec::new();
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut pending = seeds;
+        while !pending.is_empty() {
+            let mut frontier = Vec::new();
+            for s in std::mem::take(&mut pending) {
+                let Some(family) = self.entry(s).filter(|_| !local.contains_key(&s)).map(|e| e.family) else {
+                    continue;
+                };
+                for m in self.dissolve(s, family, &mut words) {
+                    if self.entry(m).is_some() && !local.contains_key(&m) {
+                        local.insert(m, met.len());
+                        met.push(m);
+                        frontier.push(m);
+                    }
+                }
+            }
+            let near: Vec<Vec<u32>> = crate::par::map_with(
+                &frontier,
+                || (Vec::new(), Vec::new()),
+                |(keys, seen), &s| {
+                    let mut out = Vec::new();
+                    self.near_copies_of(s, keys, seen, &mut out);
+                    out
+                },
+            );
+            for (&s, near) in frontier.iter().zip(near) {
+                for n in near {
+                    if !local.contains_key(&n) {
+                        pending.push(n);
+                    }
+                    pairs.push((s, n));
+                }
+            }
+        }
+        // Components of what was met; every pair end is in `local`, whose values are positions
+        // of `met`, so of `parent`.
+        let mut parent: Vec<usize> = (0..met.len()).collect();
+        for (a, b) in pairs {
+            if let (Some(&a), Some(&b)) = (local.get(&a), local.get(&b)) {
+                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+        let mut components: Map<usize, Vec<u32>> = Map::default();
+        for (i, &s) in met.iter().enumerate() {
+            components.entry(find(&mut parent, i)).or_default().push(s);
+        }
+        let mut scratch = Vec::new();
+        for (_, mut members) in components {
+            members.sort_unstable();
+            self.settle(members, &mut scratch, &mut words);
+        }
+        // Families left as they were whose members' words changed.
+        let mut changed: Vec<u32> = touched
+            .docs
+            .iter()
+            .filter(|s| !local.contains_key(s))
+            .filter_map(|&s| self.entry(s).map(|e| e.family))
+            .filter(|f| self.families.contains_key(f))
+            .collect();
+        changed.sort_unstable();
+        changed.dedup();
+        for key in changed {
+            let Some(f) = self.families.remove(&key) else { continue };
+            Self::count_excess(&mut self.excess, &f.excess, false, &mut words);
+            self.settle(f.members, &mut scratch, &mut words);
+        }
+        touched.words = words;
+    }
+
+    /// Recomputes every family as a one-shot run does: over the live articles in id order.
+    fn recompute_families(&mut self, words: &mut Vec<u32>) {
+        words.extend(self.excess.keys());
+        self.excess.clear();
+        self.families.clear();
+        let mut order: Vec<u32> = self.live().map(|(s, _)| s).collect();
+        order.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
+        let analyses: Vec<&Analysis> = order.iter().filter_map(|&s| self.entry(s).map(|e| &e.analysis)).collect();
+        let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
+        // `c < 250` (at most 250 channels).
+        for (c, (_, banding)) in self.dedup.stages().iter().enumerate() {
+            let sigs: Vec<&MinHashSignature> = analyses.iter().filter_map(|a| a.signatures.get(c)).collect();
+            // Signatures all come from this index's hashers, so they fit the banding.
+            let pairs = candidate_pairs(&sigs, *banding, self.config().max_bucket).unwrap_or_default();
+            candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
+        }
+        // Pair ends and family keys are positions of `analyses`, which has one per `order`.
+        let family =
+            crate::dedup::families(analyses.len(), &candidates, |a, b, c| near_copies(analyses[a], analyses[b], c));
+        drop(analyses);
+        let mut members: Vec<(u32, u32)> =
+            family.iter().zip(&order).map(|(&f, &slot)| (order[f as usize], slot)).collect();
+        members.sort_unstable();
+        let mut scratch = Vec::new();
+        for run in members.chunk_by(|x, y| x.0 == y.0) {
+            let mut slots: Vec<u32> = run.iter().map(|&(_, s)| s).collect();
+            slots.sort_unstable();
+            self.settle(slots, &mut scratch, words);
         }
     }
 
@@ -818,6 +1067,15 @@ impl Index {
         let mut touched = Touched::default();
         let mut removed = Vec::with_capacity(remove.len());
         let mut rebuild = false;
+        // The other members of the removed articles' families, and articles pulled into the
+        // first `max` of a bucket (they gain candidate pairs): where families can change.
+        let mut seeds = Vec::new();
+        let max = self.config().max_bucket.max(2);
+        for &slot in remove {
+            if let Some(family) = self.entry(slot).map(|e| e.family) {
+                seeds.extend(self.dissolve(slot, family, &mut touched.words));
+            }
+        }
         for &slot in remove {
             let Some(entry) = self.slots.get_mut(slot as usize).and_then(Option::take) else { continue };
             let Index { dedup, slots, tables, prints, by_time, by_id, idf, free, sentences, .. } = self;
@@ -834,6 +1092,10 @@ impl Index {
                 for (band, key) in table.iter_mut().zip(&keys) {
                     if let Some(bucket) = band.get_mut(key) {
                         if let Ok(at) = bucket.binary_search_by(|&s| key_of(s).cmp(entry.id.as_str())) {
+                            // `max < bucket.len()` is checked.
+                            if at < max && bucket.len() > max {
+                                seeds.push(bucket[max]);
+                            }
                             bucket.remove(at);
                         }
                         if bucket.is_empty() {
@@ -869,6 +1131,7 @@ impl Index {
             self.rebuild_postings();
         }
         self.restrip(&affected, false, &mut touched);
+        self.update_families(seeds, &mut touched);
         self.refresh_keywords(touched);
         removed
     }
@@ -964,7 +1227,8 @@ impl Index {
             }
         }
         if let Some(kw) = &self.config().keywords {
-            self.keyword_candidates(kw, &analysis.features, None, &mut found);
+            let keywords = kw.keywords_ranked(&analysis.features, |w| self.rarity(w));
+            self.keyword_candidates(kw, &analysis.features, &keywords, None, &mut found);
         }
         if let Some(class) = analysis.fingerprint.and_then(|fp| self.prints.get(&fp)) {
             found.extend(class.iter().map(|&s| (s, IDENTICAL)));
@@ -1075,7 +1339,10 @@ impl Index {
         }
         if let Some(kw) = &self.config().keywords {
             let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
-            candidates.extend(kw.candidate_pairs(&docs, &self.idf).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
+            let dfs: Vec<Vec<u32>> = crate::par::map(&docs, |d| self.idf.dfs(d));
+            let excess = (!self.excess.is_empty()).then_some(&self.excess);
+            let found = kw.candidate_pairs_df(&docs, &dfs, excess);
+            candidates.extend(found.into_iter().map(|(a, b)| (a, b, KEYWORDS)));
         }
         // `i < len() < u32::MAX`; runs of `chunk_by` are not empty.
         let mut by_print: Vec<(u64, u32)> =
@@ -1173,15 +1440,13 @@ impl Index {
             banding.band_keys(sig, keys);
             for (band, key) in table.iter().zip(keys.iter()) {
                 let Some(bucket) = band.get(key) else { continue };
-                // A one-shot run links each bucket member to the bucket's first `max` members.
-                // `max <= rank <= bucket.len()` in the second branch; `c < 250` fits a `u8`.
-                let rank = bucket.partition_point(|&s| self.id(s) < id);
-                let linked = if rank < max { &bucket[..] } else { &bucket[..max] };
+                // `c < 250` fits a `u8`.
+                let linked = self.linked(bucket, id, max);
                 out.extend(linked.iter().filter(|&&s| s != slot).map(|&s| (s, c as u8)));
             }
         }
         if let Some(kw) = &self.config().keywords {
-            self.keyword_candidates(kw, &entry.analysis.features, Some(slot), out);
+            self.keyword_candidates(kw, &entry.analysis.features, &entry.keywords, Some(slot), out);
         }
         if let Some(class) = entry.analysis.fingerprint.and_then(|fp| self.prints.get(&fp)) {
             // Identical texts are linked to the first of their kind.
@@ -1196,13 +1461,22 @@ impl Index {
         out.dedup_by_key(|x| x.0);
     }
 
+    /// The members of a bucket (sorted by id) that a one-shot run pairs with a member of this
+    /// id: the whole bucket if it is among the first `max`, else those first `max`.
+    fn linked<'b>(&self, bucket: &'b [u32], id: &str, max: usize) -> &'b [u32] {
+        // `max <= rank <= bucket.len()` in the second branch.
+        let rank = bucket.partition_point(|&s| self.id(s) < id);
+        if rank < max { bucket } else { &bucket[..max] }
+    }
+
     /// The live articles (other than `own`) that the keyword stage pairs with a document of
-    /// these features: the keywords of one (its rarest words under the current weights) occur
-    /// in the other at least `min_shared` times, in either direction.
+    /// these features and `keywords`: the keywords of one (its rarest words under the current
+    /// frequencies) occur in the other at least `min_shared` times, in either direction.
     fn keyword_candidates(
         &self,
         kw: &KeywordConfig,
         features: &DocFeatures,
+        keywords: &[u32],
         own: Option<u32>,
         out: &mut Vec<(u32, u8)>,
     ) {
@@ -1211,7 +1485,7 @@ impl Index {
         // Ours in theirs: the articles holding each of our keywords.
         let mut ours: Map<u32, u32> = Map::default();
         let mut posting: Vec<u32> = Vec::new();
-        for w in kw.keywords(features, &self.idf) {
+        for &w in keywords {
             posting.clear();
             posting.extend(self.word_postings.get(w).iter().filter(|&&s| {
                 Some(s) != own && self.entry(s).is_some_and(|e| e.analysis.features.bag().binary_search(&w).is_ok())
@@ -1314,6 +1588,7 @@ impl Index {
 mod tests {
     use super::*;
     use crate::group::{DocFeatures, FeatureBuffer};
+    use crate::minhash::SignatureParams;
 
     #[test]
     fn features_encode_decode_round_trip() {
@@ -1332,25 +1607,72 @@ mod tests {
         }
     }
 
-    /// The maintained keywords, postings and weights equal those computed from scratch.
+    /// The families of near copies of the live articles as a one-shot run finds them, as sets of
+    /// ids of two or more, and the excess of each word (see `member_excess`).
+    fn one_shot_families(index: &Index) -> (BTreeSet<Vec<String>>, Map<u32, u32>) {
+        let mut live: Vec<&Entry> = index.live().map(|(_, e)| e).collect();
+        live.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut candidates = Vec::new();
+        for (c, (_, banding)) in index.deduplicator().stages().iter().enumerate() {
+            let sigs: Vec<&MinHashSignature> = live.iter().map(|e| &e.analysis.signatures[c]).collect();
+            let pairs = candidate_pairs(&sigs, *banding, index.config().max_bucket).unwrap();
+            candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
+        }
+        let family = crate::dedup::families(live.len(), &candidates, |a, b, c| {
+            near_copies(&live[a].analysis, &live[b].analysis, c)
+        });
+        let excess = crate::dedup::family_excess(&family, |i| live[i].analysis.features.bag()).unwrap_or_default();
+        let mut sets: Map<u32, Vec<String>> = Map::default();
+        for (e, &f) in live.iter().zip(&family) {
+            sets.entry(f).or_default().push(e.id.clone());
+        }
+        (sets.into_values().filter(|s| s.len() > 1).collect(), excess)
+    }
+
+    /// The maintained keywords, postings, weights and families equal those computed from
+    /// scratch.
     fn assert_derived_state_is_exact(index: &Index) {
         let live: Vec<&Entry> = index.live().map(|(_, e)| e).collect();
         let idf = Idf::new(live.iter().map(|e| &e.analysis.features), index.config().idf_prior);
         let counts = SentenceCounts::new(live.iter().map(|e| e.raw()));
         let kw = index.config().keywords.unwrap();
+        let (families, excess) = one_shot_families(index);
+        let rarity = |w: u32| {
+            let df = idf.df(w);
+            (df, df - excess.get(&w).copied().unwrap_or(0))
+        };
         for (slot, e) in index.live() {
             let stripped = counts.strip(e.raw()).unwrap_or_else(|| e.raw().clone());
             assert_eq!(e.analysis.features, stripped, "features of {}", e.id);
-            assert_eq!(e.keywords, kw.keywords(&e.analysis.features, &idf), "keywords of {}", e.id);
+            assert_eq!(e.keywords, kw.keywords_ranked(&e.analysis.features, rarity), "keywords of {}", e.id);
             for w in &e.keywords {
                 assert!(index.keyword_postings[w].contains(&slot));
             }
             for &w in e.analysis.features.bag() {
                 assert_eq!(index.idf.df(w), idf.df(w));
+                assert_eq!(index.rarity(w), rarity(w), "family frequency of {w} in {}", e.id);
+            }
+            if let Some(f) = index.families.get(&e.family) {
+                assert!(f.members.contains(&slot), "{} is not in the family it names", e.id);
             }
         }
         let posted: usize = index.keyword_postings.values().map(Vec::len).sum();
         assert_eq!(posted, live.iter().map(|e| e.keywords.len()).sum::<usize>());
+        // The families, their members' pointers and their counts.
+        let mut kept: BTreeSet<Vec<String>> = BTreeSet::new();
+        for (&key, f) in &index.families {
+            assert!(f.members.len() > 1 && f.members.windows(2).all(|w| w[0] < w[1]));
+            let mut ids: Vec<String> = f.members.iter().map(|&m| index.id(m).to_string()).collect();
+            ids.sort();
+            for &m in &f.members {
+                assert_eq!(index.entry(m).map(|e| e.family), Some(key), "family key of {}", index.id(m));
+            }
+            let bags = f.members.iter().map(|&m| index.entry(m).unwrap().analysis.features.bag());
+            assert_eq!(f.excess, member_excess(bags, &mut Vec::new()), "excess of family {ids:?}");
+            kept.insert(ids);
+        }
+        assert_eq!(kept, families, "families differ from one-shot families");
+        assert_eq!(index.excess, excess, "excess counts");
     }
 
     #[test]
@@ -1392,6 +1714,163 @@ mod tests {
         assert_derived_state_is_exact(&index);
         let back = Index::from_bytes(&index.to_bytes()).unwrap();
         assert_derived_state_is_exact(&back);
+    }
+
+    /// The seed articles, each also published by `k` sites under their own masthead and footer
+    /// (ids `000-0`, `000-1`, ...).
+    fn syndicated_seeds(k: usize) -> Vec<(String, String)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/seeds");
+        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.retain(|p| p.extension().is_some_and(|x| x == "txt"));
+        files.sort();
+        let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times", "Coastal Herald"];
+        let mut items = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            let text = std::fs::read_to_string(f).unwrap();
+            let id = format!("{i:03}");
+            for c in 0..k {
+                let site = sites[(i + c) % sites.len()];
+                let page =
+                    format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}.");
+                items.push((format!("{id}-{c}"), page));
+            }
+            items.push((id, text));
+        }
+        items
+    }
+
+    /// The index's grouping equals a one-shot run over its live articles.
+    fn assert_groups_as_one_shot(index: &Index, live: &[(String, String)]) {
+        let mut items = live.to_vec();
+        items.sort();
+        let expected = index.deduplicator().group(&items).unwrap();
+        let snapshot = index.grouping();
+        assert_eq!(snapshot.ids(), items.iter().map(|x| x.0.clone()).collect::<Vec<_>>().as_slice());
+        assert_eq!(snapshot.grouping(), &expected);
+    }
+
+    /// A permutation of `0..n` from a seed.
+    fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+        let mut x = seed | 1;
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            order.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        order
+    }
+
+    #[test]
+    fn syndicated_copies_added_one_at_a_time_then_removed_keep_families_exact() {
+        let mut channels = Config::default().channels;
+        channels.push(crate::dedup::Channel::rewrites());
+        let two = Config { channels, ..Config::default() };
+        let dedups = [
+            Deduplicator::new(),
+            Deduplicator::builder().max_bucket(3).build().unwrap(),
+            Deduplicator::builder().config(two).build().unwrap(),
+        ];
+        for (d, dedup) in dedups.into_iter().enumerate() {
+            let items = syndicated_seeds(3);
+            let mut index = Index::new(dedup);
+            let mut live = Vec::new();
+            for (k, &i) in shuffled(items.len(), 7 + d as u64).iter().enumerate() {
+                let (id, text) = &items[i];
+                index.add(Article::new(id, text).at(k as i64)).unwrap();
+                live.push(items[i].clone());
+                assert_derived_state_is_exact(&index);
+                if k % 4 == 3 {
+                    assert_groups_as_one_shot(&index, &live);
+                }
+            }
+            assert_groups_as_one_shot(&index, &live);
+            // Every story's copies are one family (the paraphrase 000 and its copies are another).
+            assert_eq!(index.families.len(), 5, "config {d}");
+            assert!(index.families.values().all(|f| f.members.len() == 4));
+            let back = Index::from_bytes(&index.to_bytes()).unwrap();
+            assert_derived_state_is_exact(&back);
+            assert_eq!(back.grouping(), index.grouping());
+            // Remove them one at a time, in another order.
+            for (k, &i) in shuffled(items.len(), 99 + d as u64).iter().enumerate() {
+                assert!(index.remove(&items[i].0));
+                live.retain(|x| x.0 != items[i].0);
+                assert_derived_state_is_exact(&index);
+                if k % 4 == 3 {
+                    assert_groups_as_one_shot(&index, &live);
+                }
+            }
+            assert!(index.is_empty() && index.families.is_empty() && index.excess.is_empty());
+        }
+    }
+
+    #[test]
+    fn removing_the_middle_of_a_chain_of_near_copies_splits_its_family() {
+        // Versions of one story, each rewording the next 5 of its 20 sentences: neighbours share
+        // 15 sentences, versions two apart 10.
+        let sentence = |i: usize, v: usize| {
+            format!(
+                "Sentence {i} of version {v} tells how the harbour pilots of Varnholm counted {} ships near pier {}.",
+                i * 7 + v * 131,
+                i + 3 * v
+            )
+        };
+        let version = |v: usize| {
+            (0..20).map(|i| sentence(i, if i < 5 * v { i / 5 + 1 } else { 0 })).collect::<Vec<_>>().join(" ")
+        };
+        let items: Vec<(String, String)> = (0..4).map(|v| (format!("v{v}"), version(v))).collect();
+        let mut index = Index::default();
+        for (id, text) in &items {
+            index.add(Article::new(id, text)).unwrap();
+        }
+        assert_derived_state_is_exact(&index);
+        assert_eq!(index.families.len(), 1, "the chain is one family");
+        assert!(index.remove("v1"));
+        assert_derived_state_is_exact(&index);
+        assert!(index.families.is_empty() || index.families.values().all(|f| f.members.len() < 3));
+        assert_groups_as_one_shot(&index, &[items[0].clone(), items[2].clone(), items[3].clone()]);
+        index.add(Article::new("v1", &items[1].1)).unwrap();
+        assert_derived_state_is_exact(&index);
+        assert_eq!(index.families.len(), 1);
+    }
+
+    #[test]
+    fn families_follow_thinning_as_articles_come_and_go() {
+        // 8 one-row bands and buckets of at most 3: `t1` and `t2` agree on values 0..4 (near
+        // copies, Jaccard 0.5), each `h` agrees with them on three of those four (not near), so
+        // with every `h` present each value the `t`s share is in a bucket whose first three
+        // members are `h`s, and the `t`s are no candidates: adding the `h`s splits their family,
+        // removing one joins it again.
+        let dedup = Deduplicator::builder().num_hashes(8).lsh_threshold(0.1).max_bucket(3).build().unwrap();
+        let (hasher, banding) = dedup.stages()[0].clone();
+        assert_eq!(banding.rows(), 1);
+        let params = SignatureParams { config: *hasher.config(), format_version: crate::minhash::FORMAT_VERSION };
+        let shared = [vec![0, 1, 2], vec![0, 1, 3], vec![0, 2, 3], vec![1, 2, 3]];
+        let text = "Harbour pilots in Varnholm counted ninety ships. The strike ended on Friday.";
+        let entry = |id: &str, n: u32, agree: &[u32]| {
+            let values = (0..8).map(|p| if agree.contains(&p) { 1_000_000 + p } else { 100 * n + p }).collect();
+            let signature = MinHashSignature::from_parts(params, values, false).unwrap();
+            let features = DocFeatures::extract(&format!("{text} Filed by desk {id}."), &mut FeatureBuffer::default());
+            Entry::new(id.to_string(), None, Analysis { signatures: vec![signature], features, fingerprint: None })
+        };
+        let mut index = Index::new(dedup);
+        index.insert(vec![entry("t1", 1, &[0, 1, 2, 3]), entry("t2", 2, &[0, 1, 2, 3])]);
+        // Enough other articles that single changes take the incremental path.
+        index.insert((0..40).map(|i| entry(&format!("z{i:02}"), 50 + i, &[])).collect());
+        assert_derived_state_is_exact(&index);
+        assert_eq!(index.families.len(), 1);
+        for (h, agree) in shared.iter().enumerate() {
+            index.insert(vec![entry(&format!("h{h}"), 10 + h as u32, agree)]);
+            assert_derived_state_is_exact(&index);
+        }
+        assert!(index.families.is_empty(), "the t's are still a family");
+        assert!(index.remove("h0"));
+        assert_derived_state_is_exact(&index);
+        assert_eq!(index.families.len(), 1);
+        index.insert(vec![entry("h0", 10, &shared[0])]);
+        assert_derived_state_is_exact(&index);
+        assert!(index.families.is_empty());
     }
 
     #[test]
