@@ -417,8 +417,11 @@ impl Deduplicator {
             let pairs = candidate_pairs(&sigs, *banding, self.config.max_bucket)?;
             candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
         }
-        // Near copies, found by their signatures, make families for the keyword stage.
-        let family = families(n, &candidates, |a, b, c| near_copies(&analyses[a], &analyses[b], c));
+        // Near copies, found by their signatures, make families for the keyword stage (only).
+        let family = match self.config.keywords {
+            Some(_) => families(n, &candidates, |a, b, c| near_copies(&analyses[a], &analyses[b], c)),
+            None => Vec::new(),
+        };
         // Signatures have done their work: free them before verification's own memory peaks.
         for a in &mut analyses {
             a.signatures = Vec::new();

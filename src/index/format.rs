@@ -52,8 +52,8 @@ use crate::text::Filter;
 /// | 12 | canary | the analysis of a fixed text under the file's configuration |
 /// | 13 | writer | the name and version of the program that wrote the file |
 ///
-/// The band tables, word weights and groups are not stored: they are rebuilt on load from the
-/// signatures and features. Loading recomputes the canary: a build whose hash values or text
+/// The band tables, word weights, families of near copies (for the keyword stage) and groups are
+/// not stored: they are rebuilt on load from the signatures and features. Loading recomputes the canary: a build whose hash values or text
 /// features differ from the writer's refuses the file instead of mixing incompatible values.
 pub const FORMAT_VERSION: u32 = 1;
 

@@ -19,11 +19,17 @@
 //! - word weights and sentence counts are updated on every add and removal, and an article
 //!   whose sentences become (or stop being) boilerplate gets its verification features
 //!   recomputed, as a batch run strips them;
+//! - the families of near copies that the keyword stage counts words by (articles joined,
+//!   transitively, by an LSH candidate pair whose signatures on that channel agree on half their
+//!   values) are kept with the number of families holding each word; a change recomputes only
+//!   the families it can change (those of the new articles' near copies, of the articles
+//!   removed, and of articles whose place among a large bucket's first `max_bucket` changed),
+//!   and a load recomputes them all from the stored signatures;
 //! - candidate pairs are the same: pairs sharing an LSH band in any channel (a bucket of more
 //!   than `max_bucket` articles links each member to its first `max_bucket` members in id order,
-//!   as a batch run does), pairs sharing keywords (each article's rarest words under the current
-//!   weights, recomputed for exactly the articles whose keywords can have changed), and identical
-//!   normalized texts linked to the first of their kind;
+//!   as a batch run does), pairs sharing keywords (each article's rarest words by the current
+//!   family and document frequencies, recomputed for exactly the articles whose keywords can
+//!   have changed), and identical normalized texts linked to the first of their kind;
 //! - every pair is verified under the *current* weights, and [`group::cluster`] runs on the same
 //!   links with the same priorities, in id order.
 //!
@@ -294,6 +300,9 @@ struct Family {
     excess: Vec<(u32, u32)>,
 }
 
+/// Net change of each word's family excess during one change of the index.
+type Delta = Map<u32, i64>;
+
 /// A verified link between two slots, `a` having the smaller id.
 #[derive(Clone, Copy, Debug)]
 struct Edge {
@@ -517,7 +526,7 @@ impl Index {
         Some((self.by_time.first()?.0, self.by_time.last()?.0))
     }
 
-    /// Approximate heap bytes held: stored analyses, ids, band tables and postings.
+    /// Approximate heap bytes held: stored analyses, ids, band tables, postings and families.
     pub fn heap_bytes(&self) -> usize {
         // Each term is a small multiple of bytes actually allocated, so on 64-bit targets the
         // sums stay far below `usize::MAX`.
@@ -536,8 +545,12 @@ impl Index {
             .flatten()
             .map(|t| t.capacity() * 40 + t.values().map(|v| v.capacity() * 4).sum::<usize>())
             .sum();
+        let families: usize = self.families.capacity() * 56
+            + self.families.values().map(|f| f.members.capacity() * 4 + f.excess.capacity() * 8).sum::<usize>()
+            + self.excess.capacity() * 12;
         entries
             + tables
+            + families
             + lists(&self.word_postings.lists)
             + lists(&self.sentence_postings.lists)
             + self.slots.capacity() * std::mem::size_of::<Option<Entry>>()
@@ -682,7 +695,7 @@ impl Index {
         self.restrip(&added, true, &mut touched);
         self.restrip(&affected, false, &mut touched);
         pushed.extend_from_slice(&added);
-        self.update_families(pushed, &mut touched);
+        self.update_families(pushed, Delta::default(), &mut touched);
         self.refresh_keywords(touched);
         added
     }
@@ -853,16 +866,18 @@ impl Index {
         out.dedup();
     }
 
-    /// Adds (`add`) or takes away a family's excess from the word counts, noting the words
-    /// whose family frequency changes.
-    fn count_excess(excess: &mut Map<u32, u32>, list: &[(u32, u32)], add: bool, words: &mut Vec<u32>) {
+    /// Adds (`add`) or takes away a family's excess from the word counts, and the same to each
+    /// word's net change in `delta`.
+    fn count_excess(excess: &mut Map<u32, u32>, list: &[(u32, u32)], add: bool, delta: &mut Delta) {
         for &(w, e) in list {
-            words.push(w);
+            let d = delta.entry(w).or_insert(0);
             if add {
                 // At most the document frequency of `w`, a count of live articles.
                 *excess.entry(w).or_insert(0) += e;
+                *d += i64::from(e);
             } else if let Some(x) = excess.get_mut(&w) {
                 *x = x.saturating_sub(e);
+                *d -= i64::from(e);
                 if *x == 0 {
                     excess.remove(&w);
                 }
@@ -872,18 +887,18 @@ impl Index {
 
     /// Takes the family keyed `family` out of the family counts if `slot` is in it, and returns
     /// its members (just `slot` otherwise).
-    fn dissolve(&mut self, slot: u32, family: u32, words: &mut Vec<u32>) -> Vec<u32> {
+    fn dissolve(&mut self, slot: u32, family: u32, delta: &mut Delta) -> Vec<u32> {
         match self.families.get(&family) {
             Some(f) if f.members.binary_search(&slot).is_ok() => {}
             _ => return vec![slot],
         }
         let Some(f) = self.families.remove(&family) else { return vec![slot] };
-        Self::count_excess(&mut self.excess, &f.excess, false, words);
+        Self::count_excess(&mut self.excess, &f.excess, false, delta);
         f.members
     }
 
     /// Makes `members` (live, ascending) one family and counts it.
-    fn settle(&mut self, members: Vec<u32>, scratch: &mut Vec<u32>, words: &mut Vec<u32>) {
+    fn settle(&mut self, members: Vec<u32>, scratch: &mut Vec<u32>, delta: &mut Delta) {
         let key = members.first().copied().unwrap_or(u32::MAX);
         for &m in &members {
             if let Some(Some(e)) = self.slots.get_mut(m as usize) {
@@ -895,7 +910,7 @@ impl Index {
         }
         let bags = members.iter().filter_map(|&m| self.entry(m)).map(|e| e.analysis.features.bag());
         let excess = member_excess(bags, scratch);
-        Self::count_excess(&mut self.excess, &excess, true, words);
+        Self::count_excess(&mut self.excess, &excess, true, delta);
         self.families.insert(key, Family { members, excess });
     }
 
@@ -908,16 +923,24 @@ impl Index {
     /// members, following pairs out of them (to the families of new near copies) until no new
     /// article is met; every other family keeps its members, as none of its pairs changed.
     /// Families whose members' features changed (`touched.docs`) are counted again. With many
-    /// seeds, every family is recomputed as a one-shot run does.
-    fn update_families(&mut self, seeds: Vec<u32>, touched: &mut Touched) {
+    /// seeds, every family is recomputed as a one-shot run does. `delta` holds the changes of
+    /// families already dissolved; the words whose family frequency changed in all are added to
+    /// `touched.words`.
+    fn update_families(&mut self, seeds: Vec<u32>, mut delta: Delta, touched: &mut Touched) {
         if self.config().keywords.is_none() {
             return;
         }
         if seeds.len().saturating_mul(8) >= self.len() {
-            self.recompute_families(&mut touched.words);
-            return;
+            self.recompute_families(&mut delta);
+        } else {
+            self.update_families_from(seeds, &mut delta, &touched.docs);
         }
-        let mut words = std::mem::take(&mut touched.words);
+        touched.words.extend(delta.into_iter().filter(|&(_, d)| d != 0).map(|(w, _)| w));
+    }
+
+    /// [`update_families`](Self::update_families) from a few seeds; `changed`: articles whose
+    /// features changed.
+    fn update_families_from(&mut self, seeds: Vec<u32>, delta: &mut Delta, changed: &[u32]) {
         // Slots met so far and their positions in `met`.
         let mut local: Map<u32, usize> = Map::default();
         let mut met: Vec<u32> = Vec::new();
@@ -929,7 +952,7 @@ impl Index {
                 let Some(family) = self.entry(s).filter(|_| !local.contains_key(&s)).map(|e| e.family) else {
                     continue;
                 };
-                for m in self.dissolve(s, family, &mut words) {
+                for m in self.dissolve(s, family, delta) {
                     if self.entry(m).is_some() && !local.contains_key(&m) {
                         local.insert(m, met.len());
                         met.push(m);
@@ -971,11 +994,10 @@ impl Index {
         let mut scratch = Vec::new();
         for (_, mut members) in components {
             members.sort_unstable();
-            self.settle(members, &mut scratch, &mut words);
+            self.settle(members, &mut scratch, delta);
         }
         // Families left as they were whose members' words changed.
-        let mut changed: Vec<u32> = touched
-            .docs
+        let mut changed: Vec<u32> = changed
             .iter()
             .filter(|s| !local.contains_key(s))
             .filter_map(|&s| self.entry(s).map(|e| e.family))
@@ -985,17 +1007,16 @@ impl Index {
         changed.dedup();
         for key in changed {
             let Some(f) = self.families.remove(&key) else { continue };
-            Self::count_excess(&mut self.excess, &f.excess, false, &mut words);
-            self.settle(f.members, &mut scratch, &mut words);
+            Self::count_excess(&mut self.excess, &f.excess, false, delta);
+            self.settle(f.members, &mut scratch, delta);
         }
-        touched.words = words;
     }
 
     /// Recomputes every family as a one-shot run does: over the live articles in id order.
-    fn recompute_families(&mut self, words: &mut Vec<u32>) {
-        words.extend(self.excess.keys());
-        self.excess.clear();
-        self.families.clear();
+    fn recompute_families(&mut self, delta: &mut Delta) {
+        for (_, f) in std::mem::take(&mut self.families) {
+            Self::count_excess(&mut self.excess, &f.excess, false, delta);
+        }
         let mut order: Vec<u32> = self.live().map(|(s, _)| s).collect();
         order.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
         let analyses: Vec<&Analysis> = order.iter().filter_map(|&s| self.entry(s).map(|e| &e.analysis)).collect();
@@ -1018,7 +1039,7 @@ impl Index {
         for run in members.chunk_by(|x, y| x.0 == y.0) {
             let mut slots: Vec<u32> = run.iter().map(|&(_, s)| s).collect();
             slots.sort_unstable();
-            self.settle(slots, &mut scratch, words);
+            self.settle(slots, &mut scratch, delta);
         }
     }
 
@@ -1070,10 +1091,11 @@ impl Index {
         // The other members of the removed articles' families, and articles pulled into the
         // first `max` of a bucket (they gain candidate pairs): where families can change.
         let mut seeds = Vec::new();
+        let mut delta = Delta::default();
         let max = self.config().max_bucket.max(2);
         for &slot in remove {
             if let Some(family) = self.entry(slot).map(|e| e.family) {
-                seeds.extend(self.dissolve(slot, family, &mut touched.words));
+                seeds.extend(self.dissolve(slot, family, &mut delta));
             }
         }
         for &slot in remove {
@@ -1131,7 +1153,7 @@ impl Index {
             self.rebuild_postings();
         }
         self.restrip(&affected, false, &mut touched);
-        self.update_families(seeds, &mut touched);
+        self.update_families(seeds, delta, &mut touched);
         self.refresh_keywords(touched);
         removed
     }
