@@ -694,8 +694,11 @@ impl Index {
         let mut touched = Touched::default();
         self.restrip(&added, true, &mut touched);
         self.restrip(&affected, false, &mut touched);
+        // When only new articles were pushed out of a bucket's head, no near-copy pair was lost:
+        // families can only merge, through the new articles' near copies.
+        let only_added = pushed.iter().all(|&s| fresh.get(s as usize).copied().unwrap_or(false));
         pushed.extend_from_slice(&added);
-        self.update_families(pushed, Delta::default(), &mut touched);
+        self.update_families(pushed, only_added.then_some(&fresh), Delta::default(), &mut touched);
         self.refresh_keywords(touched);
         added
     }
@@ -926,21 +929,25 @@ impl Index {
     /// seeds, every family is recomputed as a one-shot run does. `delta` holds the changes of
     /// families already dissolved; the words whose family frequency changed in all are added to
     /// `touched.words`.
-    fn update_families(&mut self, seeds: Vec<u32>, mut delta: Delta, touched: &mut Touched) {
+    ///
+    /// With `added` (marking the slots just added), the caller says that no near-copy pair
+    /// disappeared: only the added articles' near copies are then looked up, and the families
+    /// they meet are joined whole.
+    fn update_families(&mut self, seeds: Vec<u32>, added: Option<&[bool]>, mut delta: Delta, touched: &mut Touched) {
         if self.config().keywords.is_none() {
             return;
         }
         if seeds.len().saturating_mul(8) >= self.len() {
             self.recompute_families(&mut delta);
         } else {
-            self.update_families_from(seeds, &mut delta, &touched.docs);
+            self.update_families_from(seeds, added, &mut delta, &touched.docs);
         }
         touched.words.extend(delta.into_iter().filter(|&(_, d)| d != 0).map(|(w, _)| w));
     }
 
     /// [`update_families`](Self::update_families) from a few seeds; `changed`: articles whose
     /// features changed.
-    fn update_families_from(&mut self, seeds: Vec<u32>, delta: &mut Delta, changed: &[u32]) {
+    fn update_families_from(&mut self, seeds: Vec<u32>, added: Option<&[bool]>, delta: &mut Delta, changed: &[u32]) {
         // Slots met so far and their positions in `met`.
         let mut local: Map<u32, usize> = Map::default();
         let mut met: Vec<u32> = Vec::new();
@@ -956,7 +963,11 @@ impl Index {
                     if self.entry(m).is_some() && !local.contains_key(&m) {
                         local.insert(m, met.len());
                         met.push(m);
-                        frontier.push(m);
+                        match added {
+                            // An old family that lost no pair stays connected: join it whole.
+                            Some(fresh) if !fresh.get(m as usize).copied().unwrap_or(false) => pairs.push((s, m)),
+                            _ => frontier.push(m),
+                        }
                     }
                 }
             }
@@ -1153,7 +1164,7 @@ impl Index {
             self.rebuild_postings();
         }
         self.restrip(&affected, false, &mut touched);
-        self.update_families(seeds, delta, &mut touched);
+        self.update_families(seeds, None, delta, &mut touched);
         self.refresh_keywords(touched);
         removed
     }
