@@ -1236,8 +1236,9 @@ impl Index {
     ///
     /// Candidates are found as for an added article: indexed articles sharing an LSH band with
     /// `text` in any channel (from a bucket of more than `max_bucket` articles, its first
-    /// `max_bucket` by id), sharing rare words with it (the keyword stage), or with an identical
-    /// normalized text. Scores use the live set's word weights and sentence counts; see the
+    /// `max_bucket` by id), sharing rare words with it (the keyword stage; the text's keywords
+    /// are ranked by the live set's document and family frequencies, as if it were a family of
+    /// its own), or with an identical normalized text. Scores use the live set's word weights and sentence counts; see the
     /// [module documentation](self) for how this differs from adding.
     pub fn query(&self, text: &str, limit: usize) -> QueryResult {
         let mut analysis = self.dedup.analyze(text);
@@ -1825,6 +1826,21 @@ mod tests {
             let back = Index::from_bytes(&index.to_bytes()).unwrap();
             assert_derived_state_is_exact(&back);
             assert_eq!(back.grouping(), index.grouping());
+            // Expiry removes many at once; merging adds many at once.
+            let mut expired = index.clone();
+            expired.expire(9);
+            assert_derived_state_is_exact(&expired);
+            let order = shuffled(items.len(), 7 + d as u64);
+            assert_groups_as_one_shot(&expired, &order[9..].iter().map(|&i| items[i].clone()).collect::<Vec<_>>());
+            let mut left = Index::new(index.deduplicator().clone());
+            let mut right = Index::new(index.deduplicator().clone());
+            for (k, &i) in order.iter().enumerate() {
+                let half = if k % 3 == 0 { &mut left } else { &mut right };
+                half.add(Article::new(&items[i].0, &items[i].1)).unwrap();
+            }
+            left.merge(&right).unwrap();
+            assert_derived_state_is_exact(&left);
+            assert_eq!(left.grouping(), index.grouping());
             // Remove them one at a time, in another order.
             for (k, &i) in shuffled(items.len(), 99 + d as u64).iter().enumerate() {
                 assert!(index.remove(&items[i].0));
