@@ -418,6 +418,7 @@ impl Deduplicator {
             candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
         }
         // Near copies, found by their signatures, make families for the keyword stage (only).
+        // Pair ends and family members are positions below `n = analyses.len()`.
         let family = match self.config.keywords {
             Some(_) => families(n, &candidates, |a, b, c| near_copies(&analyses[a], &analyses[b], c)),
             None => Vec::new(),
