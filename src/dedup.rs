@@ -11,7 +11,7 @@ use crate::group::{
 use crate::lsh::{BandingParams, candidate_pairs};
 use crate::minhash::MinHashSignature;
 use crate::minhash::{MinHashConfig, MinHasher, Scheme, SignBuffer};
-use crate::shingle::ShingleConfig;
+use crate::shingle::{ShingleConfig, ShingleUnit};
 use crate::text::{Filter, Normalizer};
 
 /// One candidate stage: MinHash signatures over one kind of shingle, banded for a Jaccard
@@ -318,12 +318,43 @@ impl Deduplicator {
         self.analyze_with(text, &mut AnalyzeBuffer::default())
     }
 
+    /// The text is normalized once, for the fingerprint and the signatures. An ASCII text is
+    /// also cut into words once: feature extraction gives each word it finds to the word
+    /// shingles of every channel (the words of the normalized text, see
+    /// [`DocFeatures::extract_ascii_with`]).
     fn analyze_with(&self, text: &str, buf: &mut AnalyzeBuffer) -> Analysis {
         let text = self.clip(text);
-        let signatures = self.stages.iter().map(|(h, _)| h.sign_with(text, &mut buf.sign)).collect();
-        Normalizer::new().normalize_into(text, &mut buf.normalized);
-        let fingerprint = (!buf.normalized.is_empty()).then(|| xxh3_64(buf.normalized.as_bytes()));
-        let features = DocFeatures::extract(text, &mut buf.features);
+        let AnalyzeBuffer { sign, normalized, features } = buf;
+        Normalizer::new().normalize_into(text, normalized);
+        let fingerprint = (!normalized.is_empty()).then(|| xxh3_64(normalized.as_bytes()));
+        if sign.len() < self.stages.len() {
+            sign.resize_with(self.stages.len(), SignBuffer::new);
+        }
+        let words = |h: &MinHasher| h.config().shingle.unit() == ShingleUnit::Words;
+        for ((h, _), b) in self.stages.iter().zip(sign.iter_mut()) {
+            if words(h) {
+                h.start_tokens(b);
+            }
+        }
+        let fused = DocFeatures::extract_ascii_with(text, features, |word, padded| {
+            for ((h, _), b) in self.stages.iter().zip(sign.iter_mut()) {
+                if words(h) {
+                    h.push_token(b, word, padded);
+                }
+            }
+        });
+        let ascii = fused.is_some();
+        let features = fused.unwrap_or_else(|| DocFeatures::extract(text, features));
+        let signatures = self
+            .stages
+            .iter()
+            .zip(sign.iter_mut())
+            .map(
+                |((h, _), b)| {
+                    if ascii && words(h) { h.finish_tokens(b) } else { h.sign_normalized_with(normalized, b) }
+                },
+            )
+            .collect();
         Analysis { signatures, features, fingerprint }
     }
 
@@ -577,7 +608,8 @@ pub struct Analysis {
 
 #[derive(Debug, Default)]
 struct AnalyzeBuffer {
-    sign: SignBuffer,
+    /// One per channel.
+    sign: Vec<SignBuffer>,
     normalized: String,
     features: FeatureBuffer,
 }
@@ -669,6 +701,60 @@ mod tests {
         assert!(g.is_empty());
         let g = d.group_texts(&["", "  ", "", "a", "b"]).unwrap();
         assert_eq!(g.groups().len(), 5);
+    }
+
+    /// Channels of every kind: word shingles of several sizes, with and without a filter, and
+    /// character shingles (which are never fed by feature extraction).
+    fn every_kind_of_channel() -> Deduplicator {
+        let channels = vec![
+            Channel::copies(),
+            Channel::rewrites(),
+            Channel { shingle: ShingleConfig::words(2), threshold: 0.5 },
+            Channel { shingle: ShingleConfig::chars(4), threshold: 0.5 },
+        ];
+        Deduplicator::builder().channels(channels).build().unwrap()
+    }
+
+    /// What `analyze` must give: each channel's signature of the raw text, the features of the
+    /// raw text and the hash of its normalized form, each computed on its own.
+    fn analyze_separately(d: &Deduplicator, text: &str) -> Analysis {
+        let signatures = d.stages().iter().map(|(h, _)| h.sign(text)).collect();
+        let normalized = Normalizer::new().normalize(text);
+        let fingerprint = (!normalized.is_empty()).then(|| xxh3_64(normalized.as_bytes()));
+        let features = DocFeatures::extract(text, &mut FeatureBuffer::default());
+        Analysis { signatures, features, fingerprint }
+    }
+
+    #[test]
+    fn analysis_equals_each_part_computed_alone() {
+        let d = every_kind_of_channel();
+        for text in [
+            "",
+            " \n\r\n ",
+            "one",
+            "The U.S. said: \"no\".\r\nIt was 3.5% of $1,000.50 at 10:30; a:b x__y __ _.\n\nThe end",
+            "don't\tstop\x0b\x0cme\x7fnow\r\rplease.\nline.\n.line\n'quoted'\n",
+            "Azerbaijan’s “truce” – ended. Ça va? ＮＡＴＯ said so.\nNext line is ASCII only.",
+        ] {
+            assert_eq!(d.analyze(text), analyze_separately(&d, text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// One buffer for a run of texts, ASCII or not, each analyzed in one pass.
+        #[test]
+        fn analysis_equals_each_part_computed_alone_for_any_text(
+            texts in proptest::collection::vec(
+                "([a-dA-D0-9_.,:;'!?\"$%-]{1,7}( |  |\t|\n|\r\n|\r|\x0b|\x7f|\x00)){0,30}|\\PC{0,40}",
+                1..6,
+            )
+        ) {
+            let d = every_kind_of_channel();
+            let mut buf = AnalyzeBuffer::default();
+            for text in &texts {
+                proptest::prop_assert_eq!(d.analyze_with(text, &mut buf), analyze_separately(&d, text));
+            }
+        }
     }
 
     #[test]

@@ -105,6 +105,8 @@ const CACHED_BYTES: usize = 24;
 /// loads as three whole `u64`s.
 const PAD: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 const _: () = assert!(PAD.len() == CACHED_BYTES);
+// Word shingles load 16 bytes at a word's start (`Shingler::push_token`).
+const _: () = assert!(PAD.len() >= 16);
 
 /// Sets of a cache table when it first holds a word.
 const MIN_SETS: usize = 1 << 8;
@@ -311,7 +313,10 @@ impl FeatureBuffer {
     /// side, which at a boundary is never a letter or digit joined by a "mid" character. So each
     /// word goes to the sentence in which it starts. Normalizing ASCII (lowercasing, spaces for
     /// control characters, collapsing spaces) changes no word but by lowercasing it.
-    fn add_ascii_line(&mut self, line: &str) {
+    ///
+    /// `on_word` is given each word too, as a slice of the lowercased line followed by [`PAD`].
+    #[inline]
+    fn add_ascii_line(&mut self, line: &str, on_word: &mut impl FnMut(&str, &[u8])) {
         let mut lower = std::mem::take(&mut self.lower);
         lower.clear();
         lower.push_str(line);
@@ -328,6 +333,8 @@ impl FeatureBuffer {
                 }
             }
             self.push_word(&lower, start, end);
+            // Spans of an ASCII line are character boundaries within it.
+            on_word(lower.get(start..end).unwrap_or_default(), lower.as_bytes());
         });
         self.end_sentence();
         self.lower = lower;
@@ -498,12 +505,40 @@ impl DocFeatures {
         let ascii = text.is_ascii();
         for line in text.lines() {
             if ascii || line.is_ascii() {
-                buf.add_ascii_line(line);
+                buf.add_ascii_line(line, &mut |_, _| {});
             } else {
                 buf.add_line(line);
             }
         }
         buf.build()
+    }
+
+    /// [`extract`](Self::extract) for an ASCII `text`, also giving `on_word` every word of the
+    /// text in order, lowercased, with a buffer it is a slice of that holds at least 16 bytes
+    /// after it (for [`Shingler::push_token`](crate::shingle::Shingler::push_token)). `None` if
+    /// `text` is not ASCII.
+    ///
+    /// These are the words [`Tokenizer::Words`] cuts the normalized text into. Normalizing ASCII
+    /// lowercases letters, turns whitespace and control characters into spaces and collapses
+    /// runs of them; no character of a word is either, and a word's neighbours decide whether
+    /// a "mid" character (`.`, `'`, `:`, `,`, `;`) joins them only when they are letters or
+    /// digits. So the words of each line (lines end at LF, with a CR before it) are the words
+    /// the normalized text has there, and no word spans two lines.
+    pub(crate) fn extract_ascii_with(
+        text: &str,
+        buf: &mut FeatureBuffer,
+        mut on_word: impl FnMut(&str, &[u8]),
+    ) -> Option<DocFeatures> {
+        if !text.is_ascii() {
+            return None;
+        }
+        buf.words.clear();
+        buf.ends.clear();
+        buf.numbers.clear();
+        for line in text.lines() {
+            buf.add_ascii_line(line, &mut on_word);
+        }
+        Some(buf.build())
     }
 
     /// Builds features from each sentence's sorted distinct word hashes (concatenated, with
