@@ -373,13 +373,14 @@ impl Deduplicator {
     /// the rest of its text (site boilerplate; see [`SentenceCounts`]). Signatures and
     /// fingerprints are left as they are.
     pub fn strip_boilerplate(&self, analyses: &mut [Analysis]) {
-        let counts = SentenceCounts::new(analyses.iter().map(|a| &a.features));
-        let stripped: Vec<Option<DocFeatures>> = crate::par::map(analyses, |a| counts.strip(&a.features));
-        for (a, s) in analyses.iter_mut().zip(stripped) {
-            if let Some(s) = s {
+        let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
+        let counts = SentenceCounts::of_batch(&docs);
+        drop(docs);
+        crate::par::for_each_mut(analyses, |i, a| {
+            if let Some(s) = counts.strip(i, &a.features) {
                 a.features = s;
             }
-        }
+        });
     }
 
     /// Word weights over a set of analyzed texts, with this configuration's prior.
