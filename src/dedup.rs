@@ -360,7 +360,8 @@ impl Deduplicator {
 
     /// [`analyze`](Self::analyze) for many texts, in parallel with the `parallel` feature.
     pub fn analyze_batch<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Vec<Analysis> {
-        crate::par::map_with(texts, AnalyzeBuffer::default, |buf, t| self.analyze_with(t.as_ref(), buf))
+        let pool = BufferPool::default();
+        crate::par::map_with(texts, || pool.take(), |buf, t| self.analyze_with(t.as_ref(), buf.get()))
     }
 
     /// The evidence that two analyzed texts are the same story, under word weights `idf`.
@@ -615,6 +616,40 @@ struct AnalyzeBuffer {
     features: FeatureBuffer,
 }
 
+/// Analysis buffers handed from one parallel job to the next: a worker runs many jobs of a
+/// batch, and each buffer's word cache then warms up once per worker rather than once per job.
+#[derive(Debug, Default)]
+struct BufferPool(std::sync::Mutex<Vec<AnalyzeBuffer>>);
+
+impl BufferPool {
+    /// A buffer from the pool, or a new one; it goes back when dropped.
+    fn take(&self) -> Pooled<'_> {
+        let buf = self.0.lock().ok().and_then(|mut v| v.pop());
+        Pooled { buf, pool: self }
+    }
+}
+
+/// A buffer of a [`BufferPool`], returned to it on drop.
+#[derive(Debug)]
+struct Pooled<'p> {
+    buf: Option<AnalyzeBuffer>,
+    pool: &'p BufferPool,
+}
+
+impl Pooled<'_> {
+    fn get(&mut self) -> &mut AnalyzeBuffer {
+        self.buf.get_or_insert_with(AnalyzeBuffer::default)
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let (Some(buf), Ok(mut pool)) = (self.buf.take(), self.pool.0.lock()) {
+            pool.push(buf);
+        }
+    }
+}
+
 /// Every candidate pair of a batch with its verification evidence, before thresholding.
 ///
 /// Only [`Deduplicator::score`] makes one, so its invariants hold: pair ends are canonical
@@ -739,6 +774,15 @@ mod tests {
         ] {
             assert_eq!(d.analyze(text), analyze_separately(&d, text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn batch_analysis_equals_one_text_at_a_time() {
+        let d = every_kind_of_channel();
+        let texts: Vec<String> =
+            (0..300).map(|i| format!("Text {i} says “hello” to w{} and z{}.\nLine two.", i % 17, i % 5)).collect();
+        let one: Vec<Analysis> = texts.iter().map(|t| d.analyze(t)).collect();
+        assert_eq!(d.analyze_batch(&texts), one);
     }
 
     proptest::proptest! {
