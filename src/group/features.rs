@@ -810,7 +810,7 @@ impl SentenceCounts {
         let mut total = 0usize;
         starts.push(0);
         for d in docs {
-            total += d.sentence_keys.len();
+            total += d.sentence_keys().len();
             starts.push(total);
         }
         if total >= 1 << 31 {
@@ -822,7 +822,7 @@ impl SentenceCounts {
         let items: Vec<(&DocFeatures, usize)> = docs.iter().copied().zip(starts.iter().copied()).collect();
         let per_doc: Vec<Vec<u64>> = crate::par::map(&items, |&(d, start)| {
             let mut v: Vec<u64> = (start..)
-                .zip(&d.sentence_keys)
+                .zip(d.sentence_keys())
                 .map(|(position, &key)| (u64::from(key) << 32) | position as u64)
                 .collect();
             v.sort_unstable();
