@@ -18,7 +18,7 @@ mod support;
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use reprint::Deduplicator;
 use reprint::group::{DocFeatures, FeatureBuffer};
 use reprint::lsh::{BandingParams, MinHashIndex, candidate_pairs};
@@ -197,6 +197,16 @@ fn verify_benches(c: &mut Criterion) {
     g.throughput(Throughput::Elements(docs.len() as u64));
     let texts: Vec<&str> = docs.iter().map(|d| d.1.as_str()).collect();
     g.bench_function("analyze", |b| b.iter(|| dedup.analyze_batch(&texts).len()));
+    g.bench_function("strip_boilerplate", |b| {
+        b.iter_batched(
+            || analyses.clone(),
+            |mut a| {
+                dedup.strip_boilerplate(&mut a);
+                a.len()
+            },
+            BatchSize::LargeInput,
+        )
+    });
     g.throughput(Throughput::Elements(pairs.len() as u64));
     g.bench_function("evidence", |b| {
         b.iter(|| pairs.iter().map(|&(x, y)| dedup.verify(&analyses[x], &analyses[y], &idf).score).sum::<f64>())

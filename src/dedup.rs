@@ -12,7 +12,7 @@ use crate::group::{
 use crate::lsh::{BandingParams, candidate_pairs};
 use crate::minhash::MinHashSignature;
 use crate::minhash::{MinHashConfig, MinHasher, Scheme, SignBuffer};
-use crate::shingle::ShingleConfig;
+use crate::shingle::{ShingleConfig, ShingleUnit};
 use crate::text::{Filter, Normalizer};
 
 /// One candidate stage: MinHash signatures over one kind of shingle, banded for a Jaccard
@@ -319,18 +319,50 @@ impl Deduplicator {
         self.analyze_with(text, &mut AnalyzeBuffer::default())
     }
 
+    /// The text is normalized once, for the fingerprint and the signatures. An ASCII text is
+    /// also cut into words once: feature extraction gives each word it finds to the word
+    /// shingles of every channel (the words of the normalized text, see
+    /// [`DocFeatures::extract_ascii_with`]).
     fn analyze_with(&self, text: &str, buf: &mut AnalyzeBuffer) -> Analysis {
         let text = self.clip(text);
-        let signatures = self.stages.iter().map(|(h, _)| h.sign_with(text, &mut buf.sign)).collect();
-        Normalizer::new().normalize_into(text, &mut buf.normalized);
-        let fingerprint = (!buf.normalized.is_empty()).then(|| xxh3_64(buf.normalized.as_bytes()));
-        let features = DocFeatures::extract(text, &mut buf.features);
+        let AnalyzeBuffer { sign, normalized, features } = buf;
+        Normalizer::new().normalize_into(text, normalized);
+        let fingerprint = (!normalized.is_empty()).then(|| xxh3_64(normalized.as_bytes()));
+        if sign.len() < self.stages.len() {
+            sign.resize_with(self.stages.len(), SignBuffer::new);
+        }
+        let words = |h: &MinHasher| h.config().shingle.unit() == ShingleUnit::Words;
+        for ((h, _), b) in self.stages.iter().zip(sign.iter_mut()) {
+            if words(h) {
+                h.start_tokens(b);
+            }
+        }
+        let fused = DocFeatures::extract_ascii_with(text, features, |word, padded| {
+            for ((h, _), b) in self.stages.iter().zip(sign.iter_mut()) {
+                if words(h) {
+                    h.push_token(b, word, padded);
+                }
+            }
+        });
+        let ascii = fused.is_some();
+        let features = fused.unwrap_or_else(|| DocFeatures::extract(text, features));
+        let signatures = self
+            .stages
+            .iter()
+            .zip(sign.iter_mut())
+            .map(
+                |((h, _), b)| {
+                    if ascii && words(h) { h.finish_tokens(b) } else { h.sign_normalized_with(normalized, b) }
+                },
+            )
+            .collect();
         Analysis { signatures, features, fingerprint }
     }
 
     /// [`analyze`](Self::analyze) for many texts, in parallel with the `parallel` feature.
     pub fn analyze_batch<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Vec<Analysis> {
-        crate::par::map_with(texts, AnalyzeBuffer::default, |buf, t| self.analyze_with(t.as_ref(), buf))
+        let pool = BufferPool::default();
+        crate::par::map_with(texts, || pool.take(), |buf, t| self.analyze_with(t.as_ref(), buf.get()))
     }
 
     /// The evidence that two analyzed texts are the same story, under word weights `idf`.
@@ -343,13 +375,14 @@ impl Deduplicator {
     /// the rest of its text (site boilerplate; see [`SentenceCounts`]). Signatures and
     /// fingerprints are left as they are.
     pub fn strip_boilerplate(&self, analyses: &mut [Analysis]) {
-        let counts = SentenceCounts::new(analyses.iter().map(|a| &a.features));
-        let stripped: Vec<Option<DocFeatures>> = crate::par::map(analyses, |a| counts.strip(&a.features));
-        for (a, s) in analyses.iter_mut().zip(stripped) {
-            if let Some(s) = s {
+        let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
+        let counts = SentenceCounts::of_batch(&docs);
+        drop(docs);
+        crate::par::for_each_mut(analyses, |i, a| {
+            if let Some(s) = counts.strip(i, &a.features) {
                 a.features = s;
             }
-        }
+        });
     }
 
     /// Word weights over a set of analyzed texts, with this configuration's prior.
@@ -666,9 +699,44 @@ pub struct Analysis {
 
 #[derive(Debug, Default)]
 struct AnalyzeBuffer {
-    sign: SignBuffer,
+    /// One per channel.
+    sign: Vec<SignBuffer>,
     normalized: String,
     features: FeatureBuffer,
+}
+
+/// Analysis buffers handed from one parallel job to the next: a worker runs many jobs of a
+/// batch, and each buffer's word cache then warms up once per worker rather than once per job.
+#[derive(Debug, Default)]
+struct BufferPool(std::sync::Mutex<Vec<AnalyzeBuffer>>);
+
+impl BufferPool {
+    /// A buffer from the pool, or a new one; it goes back when dropped.
+    fn take(&self) -> Pooled<'_> {
+        let buf = self.0.lock().ok().and_then(|mut v| v.pop());
+        Pooled { buf, pool: self }
+    }
+}
+
+/// A buffer of a [`BufferPool`], returned to it on drop.
+#[derive(Debug)]
+struct Pooled<'p> {
+    buf: Option<AnalyzeBuffer>,
+    pool: &'p BufferPool,
+}
+
+impl Pooled<'_> {
+    fn get(&mut self) -> &mut AnalyzeBuffer {
+        self.buf.get_or_insert_with(AnalyzeBuffer::default)
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let (Some(buf), Ok(mut pool)) = (self.buf.take(), self.pool.0.lock()) {
+            pool.push(buf);
+        }
+    }
 }
 
 /// Every candidate pair of a batch with its verification evidence, before thresholding.
@@ -758,6 +826,69 @@ mod tests {
         assert!(g.is_empty());
         let g = d.group_texts(&["", "  ", "", "a", "b"]).unwrap();
         assert_eq!(g.groups().len(), 5);
+    }
+
+    /// Channels of every kind: word shingles of several sizes, with and without a filter, and
+    /// character shingles (which are never fed by feature extraction).
+    fn every_kind_of_channel() -> Deduplicator {
+        let channels = vec![
+            Channel::copies(),
+            Channel::rewrites(),
+            Channel { shingle: ShingleConfig::words(2), threshold: 0.5 },
+            Channel { shingle: ShingleConfig::chars(4), threshold: 0.5 },
+        ];
+        Deduplicator::builder().channels(channels).build().unwrap()
+    }
+
+    /// What `analyze` must give: each channel's signature of the raw text, the features of the
+    /// raw text and the hash of its normalized form, each computed on its own.
+    fn analyze_separately(d: &Deduplicator, text: &str) -> Analysis {
+        let signatures = d.stages().iter().map(|(h, _)| h.sign(text)).collect();
+        let normalized = Normalizer::new().normalize(text);
+        let fingerprint = (!normalized.is_empty()).then(|| xxh3_64(normalized.as_bytes()));
+        let features = DocFeatures::extract(text, &mut FeatureBuffer::default());
+        Analysis { signatures, features, fingerprint }
+    }
+
+    #[test]
+    fn analysis_equals_each_part_computed_alone() {
+        let d = every_kind_of_channel();
+        for text in [
+            "",
+            " \n\r\n ",
+            "one",
+            "The U.S. said: \"no\".\r\nIt was 3.5% of $1,000.50 at 10:30; a:b x__y __ _.\n\nThe end",
+            "don't\tstop\x0b\x0cme\x7fnow\r\rplease.\nline.\n.line\n'quoted'\n",
+            "Azerbaijan’s “truce” – ended. Ça va? ＮＡＴＯ said so.\nNext line is ASCII only.",
+        ] {
+            assert_eq!(d.analyze(text), analyze_separately(&d, text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn batch_analysis_equals_one_text_at_a_time() {
+        let d = every_kind_of_channel();
+        let texts: Vec<String> =
+            (0..300).map(|i| format!("Text {i} says “hello” to w{} and z{}.\nLine two.", i % 17, i % 5)).collect();
+        let one: Vec<Analysis> = texts.iter().map(|t| d.analyze(t)).collect();
+        assert_eq!(d.analyze_batch(&texts), one);
+    }
+
+    proptest::proptest! {
+        /// One buffer for a run of texts, ASCII or not, each analyzed in one pass.
+        #[test]
+        fn analysis_equals_each_part_computed_alone_for_any_text(
+            texts in proptest::collection::vec(
+                "([a-dA-D0-9_.,:;'!?\"$%-]{1,7}( |  |\t|\n|\r\n|\r|\x0b|\x7f|\x00)){0,30}|\\PC{0,40}",
+                1..6,
+            )
+        ) {
+            let d = every_kind_of_channel();
+            let mut buf = AnalyzeBuffer::default();
+            for text in &texts {
+                proptest::prop_assert_eq!(d.analyze_with(text, &mut buf), analyze_separately(&d, text));
+            }
+        }
     }
 
     #[test]

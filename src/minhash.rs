@@ -249,7 +249,7 @@ impl MinHasher {
 
     /// The signature of `text`, reusing `buf` so that repeated calls allocate only the result.
     pub fn sign_with(&self, text: &str, buf: &mut SignBuffer) -> MinHashSignature {
-        let SignBuffer { shingles, mins, empty } = buf;
+        let SignBuffer { shingles, mins, empty, .. } = buf;
         let mut sketch = Sketch::new(self, mins, empty);
         self.shingler.for_each_hash(text, shingles, |h| sketch.add(h));
         sketch.finish()
@@ -275,9 +275,36 @@ impl MinHasher {
     /// # }
     /// ```
     pub fn sign_normalized_with(&self, normalized: &str, buf: &mut SignBuffer) -> MinHashSignature {
-        let SignBuffer { shingles, mins, empty } = buf;
+        let SignBuffer { shingles, mins, empty, .. } = buf;
         let mut sketch = Sketch::new(self, mins, empty);
         self.shingler.for_each_hash_of_normalized(normalized, shingles, |h| sketch.add(h));
+        sketch.finish()
+    }
+
+    /// Starts a signature of word shingles fed token by token ([`push_token`](Self::push_token)),
+    /// for a caller that cuts the normalized text into words itself. Only for hashers of word
+    /// shingles ([`ShingleUnit::Words`](crate::shingle::ShingleUnit::Words)).
+    pub(crate) fn start_tokens(&self, buf: &mut SignBuffer) {
+        Sketch::new(self, &mut buf.mins, &mut buf.empty);
+        buf.any = false;
+        self.shingler.start_tokens(&mut buf.shingles);
+    }
+
+    /// Adds the next word of the normalized text (see [`Shingler::push_token`]).
+    #[inline(always)]
+    pub(crate) fn push_token(&self, buf: &mut SignBuffer, token: &str, padded: &[u8]) {
+        let SignBuffer { shingles, mins, empty, any } = buf;
+        let mut sketch = Sketch { hasher: self, mins, empty, any: *any };
+        self.shingler.push_token(shingles, token, padded, |h| sketch.add(h));
+        *any = sketch.any;
+    }
+
+    /// The signature of the words fed since [`start_tokens`](Self::start_tokens): the
+    /// signature of the text whose normalized form has exactly those words.
+    pub(crate) fn finish_tokens(&self, buf: &mut SignBuffer) -> MinHashSignature {
+        let SignBuffer { shingles, mins, empty, any } = buf;
+        let mut sketch = Sketch { hasher: self, mins, empty, any: *any };
+        self.shingler.finish_tokens(shingles, |h| sketch.add(h));
         sketch.finish()
     }
 
@@ -466,6 +493,8 @@ pub struct SignBuffer {
     shingles: ShingleBuffer,
     mins: Vec<u64>,
     empty: Vec<u32>,
+    /// Whether a shingle arrived since [`MinHasher::start_tokens`].
+    any: bool,
 }
 
 impl SignBuffer {

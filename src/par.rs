@@ -35,6 +35,24 @@ where
     map_with(items, || (), |_, t| f(t))
 }
 
+/// Calls `f` with the position and a mutable reference of each item, in parallel with the
+/// `parallel` feature.
+pub(crate) fn for_each_mut<T, F>(items: &mut [T], f: F)
+where
+    T: Send,
+    F: Fn(usize, &mut T) + Sync + Send,
+{
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        items.par_iter_mut().with_min_len(8).enumerate().for_each(|(i, t)| f(i, t));
+    }
+    #[cfg(not(feature = "parallel"))]
+    for (i, t) in items.iter_mut().enumerate() {
+        f(i, t);
+    }
+}
+
 /// Maps `f` over owned `items` in order.
 pub(crate) fn map_owned<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
 where

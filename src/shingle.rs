@@ -140,6 +140,17 @@ pub struct ShingleBuffer {
     /// The normalized text followed by [`PADDING`] bytes.
     normalized: String,
     ring: Vec<u64>,
+    /// The rolling state of word shingles fed token by token ([`Shingler::push_token`]).
+    roll: Roll,
+}
+
+/// Where a window of word shingles stands: the next slot of the ring of token hashes, the
+/// tokens seen, and the rolling hash of the last `n`.
+#[derive(Debug, Default, Clone, Copy)]
+struct Roll {
+    slot: usize,
+    count: usize,
+    rolling: u64,
 }
 
 impl ShingleBuffer {
@@ -147,6 +158,13 @@ impl ShingleBuffer {
     pub fn new() -> ShingleBuffer {
         ShingleBuffer::default()
     }
+}
+
+/// Clears the ring of token hashes to `n` zeros: removing the "oldest" token before the first
+/// `n` have arrived then subtracts nothing and needs no branch.
+fn start_ring(ring: &mut Vec<u64>, n: usize) {
+    ring.clear();
+    ring.resize(n, 0);
 }
 
 /// Bytes appended after the normalized text so that 16 bytes can be loaded at any token start.
@@ -259,6 +277,71 @@ impl Shingler {
         mum(combined ^ self.keys[3], FINISH)
     }
 
+    /// Adds token hash `h` to the window of the last `n = ring.len()` tokens (`n >= 2`), and
+    /// gives `f` the shingle it completes once `n` tokens have arrived.
+    #[inline(always)]
+    fn roll(&self, roll: &mut Roll, ring: &mut [u64], h: u64, f: &mut impl FnMut(u64)) {
+        let n = ring.len();
+        // `slot < n`: it wraps to 0 on reaching `n`.
+        if let Some(oldest) = ring.get_mut(roll.slot) {
+            roll.rolling =
+                roll.rolling.wrapping_sub(oldest.wrapping_mul(self.roll_top)).wrapping_mul(ROLL).wrapping_add(h);
+            *oldest = h;
+        }
+        roll.slot += 1;
+        if roll.slot == n {
+            roll.slot = 0;
+        }
+        roll.count += 1;
+        if roll.count >= n {
+            f(self.finish(roll.rolling));
+        }
+    }
+
+    /// Ends a window of `n >= 2` tokens: a text with fewer than `n` tokens (but at least one)
+    /// gives one shingle of all of them.
+    #[inline]
+    fn finish_roll(&self, roll: Roll, n: usize, f: &mut impl FnMut(u64)) {
+        if roll.count > 0 && roll.count < n {
+            f(self.finish(roll.rolling));
+        }
+    }
+
+    /// Starts word shingles fed token by token with [`push_token`](Self::push_token), for a
+    /// caller that cuts the normalized text into words itself. Word shingles only: the unit of
+    /// this shingler's configuration is not looked at.
+    pub(crate) fn start_tokens(&self, buf: &mut ShingleBuffer) {
+        buf.roll = Roll::default();
+        start_ring(&mut buf.ring, self.config.size as usize);
+    }
+
+    /// Adds the next word of the normalized text, `token`, a slice of `padded` followed by at
+    /// least 16 bytes (or hashed from its own bytes), and gives `f` the shingle hash it
+    /// completes: the same hashes, in the same order, as
+    /// [`for_each_hash_of_normalized`](Self::for_each_hash_of_normalized) gives when the
+    /// tokens are those of [`Tokenizer::Words`].
+    #[inline(always)]
+    pub(crate) fn push_token(&self, buf: &mut ShingleBuffer, token: &str, padded: &[u8], mut f: impl FnMut(u64)) {
+        if !self.config.filter.keep(token) {
+            return;
+        }
+        let h = self.token_hash_in(token, padded);
+        if self.config.size == 1 {
+            f(h);
+        } else {
+            self.roll(&mut buf.roll, &mut buf.ring, h, &mut f);
+        }
+    }
+
+    /// Ends the words fed since [`start_tokens`](Self::start_tokens), giving `f` the last
+    /// shingle if the text had fewer tokens than the shingle size.
+    pub(crate) fn finish_tokens(&self, buf: &mut ShingleBuffer, mut f: impl FnMut(u64)) {
+        let n = self.config.size as usize;
+        if n > 1 {
+            self.finish_roll(buf.roll, n, &mut f);
+        }
+    }
+
     /// Calls `f` with the hash of every shingle of `text`, in order, repeats included.
     pub fn for_each_hash(&self, text: &str, buf: &mut ShingleBuffer, f: impl FnMut(u64)) {
         Normalizer::new().normalize_into(text, &mut buf.normalized);
@@ -294,7 +377,7 @@ impl Shingler {
 
     /// Shingles `buf.normalized`, which holds normalized text.
     fn shingle_buffer(&self, buf: &mut ShingleBuffer, mut f: impl FnMut(u64)) {
-        let ShingleBuffer { normalized, ring } = buf;
+        let ShingleBuffer { normalized, ring, .. } = buf;
         let len = normalized.len();
         normalized.push_str(PADDING);
         let padded = normalized.as_bytes();
@@ -311,35 +394,15 @@ impl Shingler {
                     });
                     return;
                 }
-                // The ring starts as zeros, so removing the "oldest" token before the first
-                // `n` have arrived subtracts nothing and needs no branch.
-                ring.clear();
-                ring.resize(n, 0);
-                let roll_top = self.roll_top;
-                let mut count = 0usize;
-                let mut slot = 0usize;
-                let mut rolling = 0u64;
+                // A local window, which the compiler keeps in registers.
+                let mut roll = Roll::default();
+                start_ring(ring, n);
                 Tokenizer::Words.for_each_token(normalized, |t| {
-                    if !filter.keep(t) {
-                        return;
-                    }
-                    let h = self.token_hash_in(t, padded);
-                    // `slot < n = ring.len()`: it wraps to 0 on reaching `n`.
-                    let oldest = ring[slot];
-                    rolling = rolling.wrapping_sub(oldest.wrapping_mul(roll_top)).wrapping_mul(ROLL).wrapping_add(h);
-                    ring[slot] = h;
-                    slot += 1;
-                    if slot == n {
-                        slot = 0;
-                    }
-                    count += 1;
-                    if count >= n {
-                        f(self.finish(rolling));
+                    if filter.keep(t) {
+                        self.roll(&mut roll, ring, self.token_hash_in(t, padded), &mut f);
                     }
                 });
-                if count > 0 && count < n {
-                    f(self.finish(rolling));
-                }
+                self.finish_roll(roll, n, &mut f);
             }
             ShingleUnit::Chars => {
                 let text = normalized;

@@ -105,6 +105,8 @@ const CACHED_BYTES: usize = 24;
 /// loads as three whole `u64`s.
 const PAD: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 const _: () = assert!(PAD.len() == CACHED_BYTES);
+// Word shingles load 16 bytes at a word's start (`Shingler::push_token`).
+const _: () = assert!(PAD.len() >= 16);
 
 /// Sets of a cache table when it first holds a word.
 const MIN_SETS: usize = 1 << 8;
@@ -311,7 +313,10 @@ impl FeatureBuffer {
     /// side, which at a boundary is never a letter or digit joined by a "mid" character. So each
     /// word goes to the sentence in which it starts. Normalizing ASCII (lowercasing, spaces for
     /// control characters, collapsing spaces) changes no word but by lowercasing it.
-    fn add_ascii_line(&mut self, line: &str) {
+    ///
+    /// `on_word` is given each word too, as a slice of the lowercased line followed by [`PAD`].
+    #[inline]
+    fn add_ascii_line(&mut self, line: &str, on_word: &mut impl FnMut(&str, &[u8])) {
         let mut lower = std::mem::take(&mut self.lower);
         lower.clear();
         lower.push_str(line);
@@ -328,6 +333,8 @@ impl FeatureBuffer {
                 }
             }
             self.push_word(&lower, start, end);
+            // Spans of an ASCII line are character boundaries within it.
+            on_word(lower.get(start..end).unwrap_or_default(), lower.as_bytes());
         });
         self.end_sentence();
         self.lower = lower;
@@ -498,12 +505,40 @@ impl DocFeatures {
         let ascii = text.is_ascii();
         for line in text.lines() {
             if ascii || line.is_ascii() {
-                buf.add_ascii_line(line);
+                buf.add_ascii_line(line, &mut |_, _| {});
             } else {
                 buf.add_line(line);
             }
         }
         buf.build()
+    }
+
+    /// [`extract`](Self::extract) for an ASCII `text`, also giving `on_word` every word of the
+    /// text in order, lowercased, with a buffer it is a slice of that holds at least 16 bytes
+    /// after it (for [`Shingler::push_token`](crate::shingle::Shingler::push_token)). `None` if
+    /// `text` is not ASCII.
+    ///
+    /// These are the words [`Tokenizer::Words`] cuts the normalized text into. Normalizing ASCII
+    /// lowercases letters, turns whitespace and control characters into spaces and collapses
+    /// runs of them; no character of a word is either, and a word's neighbours decide whether
+    /// a "mid" character (`.`, `'`, `:`, `,`, `;`) joins them only when they are letters or
+    /// digits. So the words of each line (lines end at LF, with a CR before it) are the words
+    /// the normalized text has there, and no word spans two lines.
+    pub(crate) fn extract_ascii_with(
+        text: &str,
+        buf: &mut FeatureBuffer,
+        mut on_word: impl FnMut(&str, &[u8]),
+    ) -> Option<DocFeatures> {
+        if !text.is_ascii() {
+            return None;
+        }
+        buf.words.clear();
+        buf.ends.clear();
+        buf.numbers.clear();
+        for line in text.lines() {
+            buf.add_ascii_line(line, &mut on_word);
+        }
+        Some(buf.build())
     }
 
     /// Builds features from each sentence's sorted distinct word hashes (concatenated, with
@@ -759,21 +794,7 @@ impl SentenceCounts {
     /// Which of `doc`'s sentences are boilerplate under these counts.
     pub fn boilerplate(&self, doc: &DocFeatures) -> Vec<bool> {
         let counts: Vec<u32> = doc.sentence_keys.iter().map(|k| self.df.get(k).copied().unwrap_or(0)).collect();
-        // The count below which the rarest fifth of the document's words lie: its own story.
-        let mut by_count: Vec<(u32, usize)> = counts.iter().copied().zip(doc.sentences().map(<[u32]>::len)).collect();
-        by_count.sort_unstable();
-        let total: usize = by_count.iter().map(|x| x.1).sum();
-        let mut seen = 0usize;
-        let mut typical = 0u32;
-        for &(c, len) in &by_count {
-            seen += len;
-            typical = c;
-            if 5 * seen >= total {
-                break;
-            }
-        }
-        let limit = MIN_BOILERPLATE_DF.max(typical.saturating_mul(3));
-        counts.iter().map(|&c| c >= limit).collect()
+        boilerplate_mask(&counts, doc)
     }
 
     /// `doc` without its boilerplate sentences (the same document when it has none).
@@ -781,6 +802,106 @@ impl SentenceCounts {
         let mask = self.boilerplate(doc);
         mask.iter().any(|&b| b).then(|| doc.without_sentences(|k| mask[k]))
     }
+
+    /// The count of each sentence of each of `docs` under `SentenceCounts::new(docs)`, for a
+    /// whole batch at once (in parallel with the `parallel` feature) and without a hash map.
+    pub(crate) fn of_batch(docs: &[&DocFeatures]) -> BatchCounts {
+        let mut starts = Vec::with_capacity(docs.len() + 1);
+        let mut total = 0usize;
+        starts.push(0);
+        for d in docs {
+            total += d.sentence_keys().len();
+            starts.push(total);
+        }
+        if total >= 1 << 31 {
+            return BatchCounts::Map(SentenceCounts::new(docs.iter().copied()));
+        }
+        // Each sentence as `(key << 32) | (repeat << 31) | position`, `position` its place among
+        // the batch's sentences (below 2^31) and `repeat` set on all but one sentence of each key
+        // in a document, so that a document counts once per key, as in `add`.
+        let items: Vec<(&DocFeatures, usize)> = docs.iter().copied().zip(starts.iter().copied()).collect();
+        let per_doc: Vec<Vec<u64>> = crate::par::map(&items, |&(d, start)| {
+            let mut v: Vec<u64> = (start..)
+                .zip(d.sentence_keys())
+                .map(|(position, &key)| (u64::from(key) << 32) | position as u64)
+                .collect();
+            v.sort_unstable();
+            let mut prev = None;
+            for e in &mut v {
+                let key = Some(*e >> 32);
+                *e |= u64::from(key == prev) << 31;
+                prev = key;
+            }
+            v
+        });
+        let mut sentences: Vec<u64> = Vec::with_capacity(total);
+        for v in per_doc {
+            sentences.extend(v);
+        }
+        // Positions are distinct, so the order is total and the sort deterministic.
+        crate::par::sort_unstable(&mut sentences);
+        let mut counts = vec![0u32; total];
+        for run in sentences.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let df = run.iter().filter(|&&e| e & (1 << 31) == 0).count() as u32;
+            for &e in run {
+                // Positions are below `total = counts.len()`.
+                if let Some(c) = counts.get_mut((e & 0x7FFF_FFFF) as usize) {
+                    *c = df;
+                }
+            }
+        }
+        BatchCounts::Counts { counts, starts }
+    }
+}
+
+/// The sentence counts of a batch ([`SentenceCounts::of_batch`]): each sentence's count, or,
+/// for batches of 2^31 sentences or more, the counts as a [`SentenceCounts`].
+#[derive(Debug)]
+pub(crate) enum BatchCounts {
+    /// `counts[starts[i]..starts[i + 1]]` are the counts of document `i`'s sentences.
+    Counts { counts: Vec<u32>, starts: Vec<usize> },
+    /// The counts to look sentences up in.
+    Map(SentenceCounts),
+}
+
+impl BatchCounts {
+    /// Document `i` of the batch, `doc`, without its boilerplate sentences (`None` when it has
+    /// none), as [`SentenceCounts::strip`] gives it.
+    pub(crate) fn strip(&self, i: usize, doc: &DocFeatures) -> Option<DocFeatures> {
+        match self {
+            BatchCounts::Counts { counts, starts } => {
+                let range = starts.get(i).copied().unwrap_or(0)..starts.get(i + 1).copied().unwrap_or(0);
+                let counts = counts.get(range).unwrap_or_default();
+                // No sentence below the least count of boilerplate is boilerplate.
+                if counts.iter().all(|&c| c < MIN_BOILERPLATE_DF) {
+                    return None;
+                }
+                let mask = boilerplate_mask(counts, doc);
+                mask.iter().any(|&b| b).then(|| doc.without_sentences(|k| mask[k]))
+            }
+            BatchCounts::Map(c) => c.strip(doc),
+        }
+    }
+}
+
+/// Which of `doc`'s sentences are boilerplate, given the count of each (`counts`, in sentence
+/// order): those whose count is at least `max(5, 3 × m)` (see [`SentenceCounts`]).
+fn boilerplate_mask(counts: &[u32], doc: &DocFeatures) -> Vec<bool> {
+    // The count below which the rarest fifth of the document's words lie: its own story.
+    let mut by_count: Vec<(u32, usize)> = counts.iter().copied().zip(doc.sentences().map(<[u32]>::len)).collect();
+    by_count.sort_unstable();
+    let total: usize = by_count.iter().map(|x| x.1).sum();
+    let mut seen = 0usize;
+    let mut typical = 0u32;
+    for &(c, len) in &by_count {
+        seen += len;
+        typical = c;
+        if 5 * seen >= total {
+            break;
+        }
+    }
+    let limit = MIN_BOILERPLATE_DF.max(typical.saturating_mul(3));
+    counts.iter().map(|&c| c >= limit).collect()
 }
 
 /// Inverse document frequencies of words over a batch.
@@ -1101,6 +1222,34 @@ mod tests {
         // A story repeated everywhere is not boilerplate of itself.
         let same: Vec<DocFeatures> = (0..8).map(|_| docs[0].clone()).collect();
         assert!(SentenceCounts::new(&same).strip(&same[0]).is_none());
+    }
+
+    proptest! {
+        /// Batch counts strip each document as counts in a map do, with sentences shared by up
+        /// to all documents and repeated within one.
+        #[test]
+        fn batch_counts_strip_as_the_map_does(
+            docs in proptest::collection::vec(proptest::collection::vec(0usize..12, 0..10), 0..40)
+        ) {
+            let sentence = |i: usize| if i < 8 { format!("Shared line number w{i} here.") } else { format!("Own words q{i}.") };
+            let docs: Vec<DocFeatures> = docs
+                .iter()
+                .enumerate()
+                .map(|(d, ids)| {
+                    let mut text: Vec<String> = ids.iter().map(|&i| sentence(i)).collect();
+                    text.push(format!("Story z{d} of its own."));
+                    DocFeatures::extract(&text.join(" "), &mut FeatureBuffer::default())
+                })
+                .collect();
+            let refs: Vec<&DocFeatures> = docs.iter().collect();
+            let map = SentenceCounts::new(&docs);
+            let batch = SentenceCounts::of_batch(&refs);
+            let counted = matches!(batch, BatchCounts::Counts { .. });
+            prop_assert!(counted);
+            for (i, d) in docs.iter().enumerate() {
+                prop_assert_eq!(batch.strip(i, d), map.strip(d));
+            }
+        }
     }
 
     #[test]
