@@ -141,6 +141,40 @@ fn syndicated_seeds(dedup: &Deduplicator, seeds: &[(String, String)], label: &Ha
         line.push(format!("k = {k}: {verdict}"));
     }
     println!("seeds syndicated (each also published by k sites): {}", line.join("; "));
+    // Only one side of the story republished: the copies make the words the seed shares with its
+    // rewrite common by document count (not by family: the copies are one family).
+    let mut line = Vec::new();
+    for which in ["000", "001"] {
+        for k in [1, 3, 10] {
+            let mut items = Vec::new();
+            let mut truth = Vec::new();
+            for (i, (id, text)) in seeds.iter().enumerate() {
+                let copies = if id == which { k } else { 0 };
+                for c in 0..=copies {
+                    let site = sites[(i + c) % sites.len()];
+                    let page =
+                        format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}.");
+                    items.push((format!("{id}-{c}"), if c == 0 { text.clone() } else { page }));
+                    truth.push(label.get(id).copied().unwrap_or(usize::MAX));
+                }
+            }
+            let scored = dedup.score(&items)?;
+            let grouping = scored.group(dedup.config().threshold);
+            let pred: Vec<usize> = (0..items.len()).map(|i| grouping.representative_of(i).unwrap_or(i)).collect();
+            let r = evaluate(&truth, &pred)?;
+            let verdict = if r.ari == 1.0 { "exactly right".to_string() } else { format!("WRONG (ARI {:.3})", r.ari) };
+            // The score of the seed 000 with the seed 001 (both uncopied texts, `-0`).
+            let pair = scored
+                .links()
+                .find(|l| {
+                    let ids = [items[l.a].0.as_str(), items[l.b].0.as_str()];
+                    ids.contains(&"000-0") && ids.contains(&"001-0")
+                })
+                .map_or("not a candidate".to_string(), |l| format!("{:.3}", l.evidence.score));
+            line.push(format!("{which} only k = {k}: {verdict} (000 ~ 001 {pair})"));
+        }
+    }
+    println!("seeds, one side syndicated: {}", line.join("; "));
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::group::verify::{Measured, Scratch, Side};
 use crate::group::{
     self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, Prepared, SentenceCounts, Stage,
-    Verifier,
+    Verifier, Weights,
 };
 use crate::lsh::{BandingParams, candidate_pairs};
 use crate::minhash::MinHashSignature;
@@ -365,10 +365,19 @@ impl Deduplicator {
         crate::par::map_with(texts, || pool.take(), |buf, t| self.analyze_with(t.as_ref(), buf.get()))
     }
 
-    /// The evidence that two analyzed texts are the same story, under word weights `idf`.
+    /// The evidence that two analyzed texts are the same story, under word weights `idf`
+    /// (counted per document; grouping counts them per family of near copies, see [`Idf`], so a
+    /// pair scored here can differ from its score in a [`group`](Self::group) over a batch with
+    /// near copies).
     pub fn verify(&self, a: &Analysis, b: &Analysis, idf: &Idf) -> Evidence {
-        exact_evidence(a, b)
-            .unwrap_or_else(|| Verifier::new(idf, self.config.threshold).evidence(&a.features, &b.features))
+        self.verify_with(a, b, idf.weights())
+    }
+
+    /// [`verify`](Self::verify) under any weights (family weights for grouping).
+    pub(crate) fn verify_with(&self, a: &Analysis, b: &Analysis, weights: Weights<'_>) -> Evidence {
+        exact_evidence(a, b).unwrap_or_else(|| {
+            Verifier::with_weights(weights, self.config.threshold).evidence(&a.features, &b.features)
+        })
     }
 
     /// Removes from each analysis the sentences that recur across the batch far more often than
@@ -385,7 +394,8 @@ impl Deduplicator {
         });
     }
 
-    /// Word weights over a set of analyzed texts, with this configuration's prior.
+    /// Word weights over a set of analyzed texts, with this configuration's prior, counted per
+    /// document (grouping counts them per family of near copies; see [`Idf`]).
     pub fn idf<'a>(&self, analyses: impl IntoIterator<Item = &'a Analysis>) -> Idf {
         Idf::new(analyses.into_iter().map(|a| &a.features), self.config.idf_prior)
     }
@@ -450,8 +460,9 @@ impl Deduplicator {
             let pairs = candidate_pairs(&sigs, *banding, self.config.max_bucket)?;
             candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
         }
-        // Near copies, found by their signatures, make families for the keyword stage (only).
-        // Pair ends and family members are positions below `n = analyses.len()`.
+        // Near copies, found by their signatures, make families, over which the keyword stage
+        // ranks words and word weights are counted. Pair ends and family members are positions
+        // below `n = analyses.len()`.
         let family = match self.config.keywords {
             Some(_) => families(n, &candidates, |a, b, c| near_copies(&analyses[a], &analyses[b], c)),
             None => Vec::new(),
@@ -462,12 +473,15 @@ impl Deduplicator {
         }
         // Each word's document frequency, looked up once for the keyword stage and the weights.
         let dfs: Vec<Vec<u32>> = crate::par::map(&analyses, |a| idf.dfs(&a.features));
+        let excess = family_excess(&family, |i| analyses[i].features.bag());
         if let Some(kw) = &self.config.keywords {
             let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
-            let excess = family_excess(&family, |i| analyses[i].features.bag());
             let found = kw.candidate_pairs_df(&docs, &dfs, excess.as_ref());
             candidates.extend(found.into_iter().map(|(a, b)| (a, b, KEYWORDS)));
         }
+        // Word weights count families: N is the number of families, a word's frequency the
+        // number of families holding it (its document frequency less its excess).
+        let weights = idf.family_weights(num_families(n, &family), excess.as_ref());
         // Identical normalized texts (non-empty) are linked to the first of their kind.
         let mut by_print: Vec<(u64, u32)> =
             analyses.iter().enumerate().filter_map(|(i, a)| a.fingerprint.map(|f| (f, i as u32))).collect();
@@ -482,8 +496,12 @@ impl Deduplicator {
         candidates.shrink_to_fit();
         drop(by_print);
         // Each document's word weights once, not once per pair it is in.
-        let verifier = Verifier::new(&idf, self.config.threshold);
-        let prepared: Vec<Prepared> = crate::par::map_owned(dfs, |df| verifier.prepare_df(df));
+        let verifier = Verifier::with_weights(weights, self.config.threshold);
+        let dfs: Vec<(Vec<u32>, &DocFeatures)> = dfs.into_iter().zip(analyses.iter().map(|a| &a.features)).collect();
+        let prepared: Vec<Prepared> = crate::par::map_owned(dfs, |(mut df, doc)| {
+            weights.adjust_dfs(doc, &mut df);
+            verifier.prepare_df(df)
+        });
         // Pairs are verified grouped by their document with more sentences, whose lookup tables
         // each worker's scratch then builds once per run of pairs. Results are written back in
         // candidate order, a slice of pairs at a time to bound the memory in flight.
@@ -607,6 +625,15 @@ pub(crate) fn family_excess<'a>(family: &[u32], bag: impl Fn(usize) -> &'a [u32]
         }
     }
     Some(excess)
+}
+
+/// The number of families of `n` documents (see [`families`]: `family[i]` is the lowest member
+/// of `i`'s family; an empty `family` means every document is a family of its own).
+pub(crate) fn num_families(n: usize, family: &[u32]) -> usize {
+    if family.is_empty() {
+        return n;
+    }
+    family.iter().enumerate().filter(|&(i, &f)| f as usize == i).count()
 }
 
 /// Positions of `pairs` ordered by the end with more sentences (`sentences(end)`; the second

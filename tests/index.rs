@@ -144,6 +144,77 @@ fn syndicated_copies_added_one_at_a_time_then_removed_group_as_one_shot() {
     assert!(index.is_empty());
 }
 
+/// The seeds with `k` site copies of `which` only (timestamps: the copies first, in order, from
+/// 100; the seeds from 200).
+fn one_side_syndicated(which: &str, k: usize) -> Vec<Doc> {
+    let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times", "Coastal Herald"];
+    let mut docs = Vec::new();
+    for (i, (id, text)) in corpus::seeds().into_iter().enumerate() {
+        if id == which {
+            for c in 0..k {
+                let site = sites[c % sites.len()];
+                let page =
+                    format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}.");
+                docs.push(Doc { id: format!("{id}-{c}"), text: page, timestamp: (100 + c) as i64 });
+            }
+        }
+        docs.push(Doc { id, text, timestamp: (200 + i) as i64 });
+    }
+    docs
+}
+
+#[test]
+fn one_side_syndicated_added_one_at_a_time_then_removed_groups_as_one_shot() {
+    // Copies of one side of a story change the number of families and which words are common
+    // by family: word weights count families, and the index must count them as a one-shot run
+    // does whatever is live, so that the rewrite keeps finding its story.
+    for (which, k) in [("000", 3), ("001", 3), ("000", 10), ("001", 10)] {
+        let docs = one_side_syndicated(which, k);
+        let order: Vec<usize> = (0..docs.len()).map(|j| (j * 7) % docs.len()).collect();
+        let mut index = Index::default();
+        let mut live: Vec<&Doc> = Vec::new();
+        for &j in &order {
+            index.add(article(&docs[j])).unwrap();
+            live.push(&docs[j]);
+            assert_consistent(&index, &live);
+        }
+        let snapshot = index.grouping();
+        assert_eq!(snapshot.cluster_of("000"), snapshot.cluster_of("001"), "{which} k = {k}");
+        assert_eq!(snapshot.cluster_of(&format!("{which}-0")), snapshot.cluster_of("001"), "{which} k = {k}");
+        for other in ["002", "003", "004"] {
+            assert_eq!(snapshot.cluster_of(other), Some(other), "{which} k = {k}");
+        }
+        // A query for the rewrite finds its story.
+        let (query_id, query_text) = if which == "000" { ("001", &docs[docs.len() - 4]) } else { ("000", &docs[0]) };
+        assert_eq!(query_text.id, query_id);
+        let found = index.query(&query_text.text, 3);
+        assert_eq!(found.cluster.as_deref(), snapshot.cluster_of(query_id), "{which} k = {k}: query");
+        // Save and load, expiry of the copies, merge of two halves: still one-shot groups.
+        let loaded = Index::from_bytes(&index.to_bytes()).unwrap();
+        assert_eq!(loaded.grouping(), snapshot);
+        let mut expired = loaded;
+        expired.expire(100 + (k / 2) as i64);
+        let kept: Vec<&Doc> = docs.iter().filter(|d| d.timestamp >= 100 + (k / 2) as i64).collect();
+        assert_eq!(expired.len(), kept.len());
+        assert_consistent(&expired, &kept);
+        let (mut left, mut right) = (Index::default(), Index::default());
+        for (j, d) in docs.iter().enumerate() {
+            let half = if j % 2 == 0 { &mut left } else { &mut right };
+            half.add(article(d)).unwrap();
+        }
+        left.merge(&right).unwrap();
+        let all: Vec<&Doc> = docs.iter().collect();
+        assert_consistent(&left, &all);
+        assert_eq!(left.grouping(), snapshot);
+        for &j in order.iter().rev() {
+            assert!(index.remove(&docs[j].id));
+            live.retain(|d| d.id != docs[j].id);
+            assert_consistent(&index, &live);
+        }
+        assert!(index.is_empty());
+    }
+}
+
 #[test]
 fn bulk_and_one_by_one_adds_build_the_same_index() {
     let docs = corpus::corpus(30, 3);

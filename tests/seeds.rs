@@ -91,3 +91,53 @@ fn syndicated_seeds_group_by_story() {
         }
     }
 }
+
+/// The seeds with only one of them republished: `k` copies of `which` under site mastheads and
+/// footers, every other seed alone.
+fn one_sided(which: &str, k: usize) -> (Vec<(String, String)>, Vec<&'static str>) {
+    let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times", "Coastal Herald"];
+    let mut items = Vec::new();
+    let mut story = Vec::new();
+    for (i, (id, text)) in seeds().into_iter().enumerate() {
+        // 000 is a rewrite of 001: one story.
+        let s = ["001", "001", "002", "003", "004"][i];
+        if id == which {
+            for c in 0..k {
+                let site = sites[c % sites.len()];
+                items.push((
+                    format!("{id}-{c}"),
+                    format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}."),
+                ));
+                story.push(s);
+            }
+        }
+        items.push((id, text));
+        story.push(s);
+    }
+    (items, story)
+}
+
+#[test]
+fn seeds_with_one_side_syndicated_group_by_story() {
+    // Only one side of the story is republished: the copies make the words the seed shares with
+    // its rewrite common by document count, but not by family (the copies are one family), so
+    // the rewrite must still join the story and the other articles stay apart.
+    for which in ["000", "001"] {
+        for k in [1, 3, 10] {
+            let (items, story) = one_sided(which, k);
+            let g = Deduplicator::new().group(&items).unwrap();
+            for a in 0..items.len() {
+                for b in 0..items.len() {
+                    let together = g.representative_of(a) == g.representative_of(b);
+                    assert_eq!(
+                        together,
+                        story[a] == story[b],
+                        "{which} only, k = {k}: {} and {}",
+                        items[a].0,
+                        items[b].0
+                    );
+                }
+            }
+        }
+    }
+}

@@ -908,6 +908,15 @@ fn boilerplate_mask(counts: &[u32], doc: &DocFeatures) -> Vec<bool> {
 ///
 /// `idf(w) = ln((N + P + 1) / (df(w) + 1)) + 1`, the smoothed IDF, where `P` is a prior number
 /// of documents in which no word occurs (0 by default).
+///
+/// An `Idf` counts documents: `N` is the number of documents and `df(w)` the number holding
+/// `w`. That is what [`Deduplicator::idf`](crate::Deduplicator::idf) and
+/// [`Deduplicator::verify`](crate::Deduplicator::verify) use. Grouping a batch
+/// ([`Deduplicator::group`](crate::Deduplicator::group)) and an
+/// [`Index`](crate::index::Index) weigh words over *families* of near copies instead (with the
+/// keyword stage on, which finds them): `N` is the number of families and `df(w)` the number of
+/// families holding `w`, so a story republished by several sites does not make its words
+/// common. When every family is one document, the two are the same.
 #[derive(Clone, Debug, Default)]
 pub struct Idf {
     df: FxHashMap<u32, u32>,
@@ -974,14 +983,31 @@ impl Idf {
     /// A snapshot of the weights with the logarithms of the batch size precomputed, for fast
     /// repeated lookups.
     pub fn weights(&self) -> Weights<'_> {
-        Weights { idf: self, top: (self.docs as f64 + self.prior + 1.0).ln() + 1.0 }
+        self.family_weights(self.docs, None)
+    }
+
+    /// Weights over families of near copies: `N` is `families` (the number of families) and a
+    /// word's frequency is its document frequency less `excess[w]` (how many documents holding
+    /// it are not the first of their family to; see `dedup::member_excess`). `None`, or an
+    /// empty map with `families` equal to [`docs`](Self::docs), gives [`weights`](Self::weights).
+    pub(crate) fn family_weights<'a>(
+        &'a self,
+        families: usize,
+        excess: Option<&'a FxHashMap<u32, u32>>,
+    ) -> Weights<'a> {
+        let excess = excess.filter(|e| !e.is_empty());
+        Weights { idf: self, excess, top: (families as f64 + self.prior + 1.0).ln() + 1.0 }
     }
 }
 
-/// Fast weight lookups under one [`Idf`]: `weight(w) = ln(N + P + 1) + 1 - ln(df(w) + 1)`.
+/// Fast weight lookups under one [`Idf`]: `weight(w) = ln(N + P + 1) + 1 - ln(df(w) + 1)`,
+/// where `N` and `df` count documents ([`Idf::weights`]) or, for grouping, families of near
+/// copies (see [`Idf`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Weights<'a> {
     idf: &'a Idf,
+    /// Per word, documents holding it beyond the first of their family (family weights).
+    excess: Option<&'a FxHashMap<u32, u32>>,
     top: f64,
 }
 
@@ -993,12 +1019,36 @@ impl Weights<'_> {
     /// The weight of a word hash.
     #[inline]
     pub fn weight(&self, w: u32) -> f64 {
-        self.weight_of_df(self.idf.df(w))
+        self.weight_of_df(self.df(w))
     }
 
-    /// The document frequency of each word of `doc`'s bag, in bag order ([`Idf::dfs`]).
+    /// The frequency these weights count for a word: its document frequency, or its family
+    /// frequency with family weights.
+    #[inline]
+    fn df(&self, w: u32) -> u32 {
+        let df = self.idf.df(w);
+        match self.excess {
+            Some(e) => df.saturating_sub(e.get(&w).copied().unwrap_or(0)),
+            None => df,
+        }
+    }
+
+    /// The frequency of each word of `doc`'s bag as these weights count it, in bag order
+    /// ([`Idf::dfs`], less each word's family excess with family weights).
     pub(crate) fn dfs(&self, doc: &DocFeatures) -> Vec<u32> {
-        self.idf.dfs(doc)
+        let mut dfs = self.idf.dfs(doc);
+        self.adjust_dfs(doc, &mut dfs);
+        dfs
+    }
+
+    /// Turns the document frequencies of `doc`'s bag ([`Idf::dfs`], in bag order) into the
+    /// frequencies these weights count (family frequencies with family weights).
+    pub(crate) fn adjust_dfs(&self, doc: &DocFeatures, dfs: &mut [u32]) {
+        if let Some(e) = self.excess {
+            for (d, w) in dfs.iter_mut().zip(&doc.bag) {
+                *d = d.saturating_sub(e.get(w).copied().unwrap_or(0));
+            }
+        }
     }
 
     /// The weight of a word of document frequency `df`.

@@ -183,7 +183,12 @@ impl<'a> Verifier<'a> {
     /// in the alignment (the grouping threshold). Alignments that cannot reach `threshold` are
     /// reported as 0 without being computed.
     pub fn new(idf: &'a Idf, threshold: f64) -> Verifier<'a> {
-        Verifier { weights: idf.weights(), threshold }
+        Verifier::with_weights(idf.weights(), threshold)
+    }
+
+    /// A verifier with these weights (family weights for grouping; see [`Idf`]).
+    pub(crate) fn with_weights(weights: Weights<'a>, threshold: f64) -> Verifier<'a> {
+        Verifier { weights, threshold }
     }
 
     /// The weights of `doc`'s words, for [`evidence_prepared`](Self::evidence_prepared).

@@ -16,10 +16,13 @@
 //! ([`Index::grouping`] returns that very [`Grouping`]). Everything a batch run computes over the
 //! whole batch is kept exact as articles come and go:
 //!
-//! - word weights and sentence counts are updated on every add and removal, and an article
+//! - word weights (counted over families of near copies, as a batch run counts them: the
+//!   number of families and the number of families holding each word) and sentence counts are
+//!   updated on every add and removal, and an article
 //!   whose sentences become (or stop being) boilerplate gets its verification features
 //!   recomputed, as a batch run strips them;
-//! - the families of near copies that the keyword stage counts words by (articles joined,
+//! - the families of near copies that the keyword stage and the word weights count words by
+//!   (articles joined,
 //!   transitively, by an LSH candidate pair whose signatures on that channel agree on half their
 //!   values) are kept with the number of families holding each word; a change recomputes only
 //!   the families it can change (those of the new articles' near copies, of the articles
@@ -91,7 +94,7 @@ pub use format::FORMAT_VERSION;
 
 use crate::dedup::{Analysis, Config, Deduplicator, member_excess, near_copies};
 use crate::error::{Error, Result};
-use crate::group::{self, DocFeatures, Evidence, Grouping, Idf, KeywordConfig, Link, SentenceCounts, Stage};
+use crate::group::{self, DocFeatures, Evidence, Grouping, Idf, KeywordConfig, Link, SentenceCounts, Stage, Weights};
 use crate::lsh::candidate_pairs;
 use crate::minhash::MinHashSignature;
 
@@ -833,6 +836,14 @@ impl Index {
         }
     }
 
+    /// The word weights of the live set, as a one-shot run over it counts them: over families of
+    /// near copies (their number, and the number holding each word).
+    fn weights(&self) -> Weights<'_> {
+        // Families hold two or more live members; the live set has `idf.docs()` articles.
+        let extra: usize = self.families.values().map(|f| f.members.len().saturating_sub(1)).sum();
+        self.idf.family_weights(self.idf.docs().saturating_sub(extra), Some(&self.excess))
+    }
+
     /// `(document frequency, family frequency)` of a word in the live set.
     fn rarity(&self, w: u32) -> (u32, u32) {
         let df = self.idf.df(w);
@@ -1270,9 +1281,10 @@ impl Index {
         let mut candidates: Vec<u32> = found.into_iter().map(|(s, _)| s).collect();
         candidates.sort_unstable();
         candidates.dedup();
+        let weights = self.weights();
         let mut matches: Vec<Match> = crate::par::map(&candidates, |&s| {
             let e = self.entry(s)?;
-            let evidence = self.dedup.verify(&e.analysis, &analysis, &self.idf);
+            let evidence = self.dedup.verify_with(&e.analysis, &analysis, weights);
             Some(Match { id: e.id.clone(), score: evidence.score, evidence })
         })
         .into_iter()
@@ -1390,9 +1402,10 @@ impl Index {
         candidates.sort_unstable();
         candidates.dedup_by_key(|x| (x.0, x.1));
         let threshold = self.config().threshold;
+        let weights = self.weights();
         let edges: Vec<Option<Edge>> = crate::par::map(&candidates, |&(a, b, c)| {
             let (a, b) = (*order.get(a as usize)?, *order.get(b as usize)?);
-            let evidence = self.dedup.verify(&self.entry(a)?.analysis, &self.entry(b)?.analysis, &self.idf);
+            let evidence = self.dedup.verify_with(&self.entry(a)?.analysis, &self.entry(b)?.analysis, weights);
             (evidence.score >= threshold).then(|| Edge { a, b, stage: stage_of(c, &evidence), evidence })
         });
         (order, edges.into_iter().flatten().collect())
@@ -1405,6 +1418,7 @@ impl Index {
         const FRONTIER: u8 = 1;
         const EXPANDED: u8 = 2;
         let threshold = self.config().threshold;
+        let weights = self.weights();
         // Every slot met below (a seed with an entry, a slot from a band table, a posting or a
         // fingerprint class, an edge end) is a position of `slots`, which never shrinks.
         let mut mark = vec![UNSEEN; self.slots.len()];
@@ -1438,7 +1452,7 @@ impl Index {
             let pairs: Vec<(u32, u32, u8)> = pairs.into_iter().flatten().collect();
             let verified: Vec<Option<Edge>> = crate::par::map(&pairs, |&(u, v, c)| {
                 let (a, b) = if self.id(u) < self.id(v) { (u, v) } else { (v, u) };
-                let evidence = self.dedup.verify(&self.entry(a)?.analysis, &self.entry(b)?.analysis, &self.idf);
+                let evidence = self.dedup.verify_with(&self.entry(a)?.analysis, &self.entry(b)?.analysis, weights);
                 (evidence.score >= threshold).then(|| Edge { a, b, stage: stage_of(c, &evidence), evidence })
             });
             for &u in &frontier {
@@ -1685,6 +1699,14 @@ mod tests {
             for &w in e.analysis.features.bag() {
                 assert_eq!(index.idf.df(w), idf.df(w));
                 assert_eq!(index.rarity(w), rarity(w), "family frequency of {w} in {}", e.id);
+                // Word weights count families: their number and the families holding the word.
+                let n = live.len() + families.len() - families.iter().map(Vec::len).sum::<usize>();
+                let prior = index.config().idf_prior;
+                let expected = (n as f64 + prior + 1.0).ln() + 1.0 - f64::from(rarity(w).1 + 1).ln();
+                let got = index.weights().weight(w);
+                assert!((got - expected).abs() < 1e-9, "weight of {w} in {}: {got} vs {expected}", e.id);
+                let batch = idf.family_weights(n, Some(&excess)).weight(w);
+                assert_eq!(got.to_bits(), batch.to_bits(), "weight of {w} in {}", e.id);
             }
             if let Some(f) = index.families.get(&e.family) {
                 assert!(f.members.contains(&slot), "{} is not in the family it names", e.id);
