@@ -343,12 +343,13 @@ impl Deduplicator {
     /// fingerprints are left as they are.
     pub fn strip_boilerplate(&self, analyses: &mut [Analysis]) {
         let counts = SentenceCounts::new(analyses.iter().map(|a| &a.features));
-        let stripped: Vec<Option<DocFeatures>> = crate::par::map(analyses, |a| counts.strip(&a.features));
-        for (a, s) in analyses.iter_mut().zip(stripped) {
-            if let Some(s) = s {
+        // Each document's features are replaced as soon as its stripped ones are made, so the
+        // two versions of every document are never held at once.
+        crate::par::for_each_mut(analyses, |a| {
+            if let Some(s) = counts.strip(&a.features) {
                 a.features = s;
             }
-        }
+        });
     }
 
     /// Word weights over a set of analyzed texts, with this configuration's prior.
@@ -363,7 +364,7 @@ impl Deduplicator {
     /// [`ErrorKind::Input`](crate::ErrorKind::Input) if there are more than 2^32 texts.
     pub fn group_texts<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Result<Grouping> {
         let refs: Vec<&str> = texts.iter().map(|t| t.as_ref()).collect();
-        Ok(self.score_canonical(&refs)?.group(self.config.threshold))
+        Ok(self.score_canonical(&refs, Keep::Linked)?.group(self.config.threshold))
     }
 
     /// Groups `(id, text)` items. Positions in the returned [`Grouping`] are input positions.
@@ -376,7 +377,7 @@ impl Deduplicator {
     /// [`ErrorKind::Input`](crate::ErrorKind::Input) if two items share an id, or there are
     /// more than 2^32 items.
     pub fn group<Id: Ord, T: AsRef<str> + Sync>(&self, items: &[(Id, T)]) -> Result<Grouping> {
-        Ok(self.score(items)?.group(self.config.threshold))
+        Ok(self.score_items(items, Keep::Linked)?.group(self.config.threshold))
     }
 
     /// Runs the pipeline up to verification: every candidate pair with its evidence, whatever
@@ -387,6 +388,11 @@ impl Deduplicator {
     ///
     /// As [`group`](Self::group).
     pub fn score<Id: Ord, T: AsRef<str> + Sync>(&self, items: &[(Id, T)]) -> Result<Scored> {
+        self.score_items(items, Keep::All)
+    }
+
+    /// [`score`](Self::score), keeping the pairs `keep` asks for.
+    fn score_items<Id: Ord, T: AsRef<str> + Sync>(&self, items: &[(Id, T)], keep: Keep) -> Result<Scored> {
         let mut order: Vec<usize> = (0..items.len()).collect();
         order.sort_by(|&a, &b| items[a].0.cmp(&items[b].0));
         for w in order.windows(2) {
@@ -395,13 +401,13 @@ impl Deduplicator {
             }
         }
         let texts: Vec<&str> = order.iter().map(|&i| items[i].1.as_ref()).collect();
-        let mut scored = self.score_canonical(&texts)?;
+        let mut scored = self.score_canonical(&texts, keep)?;
         scored.order = order;
         Ok(scored)
     }
 
-    /// Scores texts in canonical order.
-    fn score_canonical(&self, texts: &[&str]) -> Result<Scored> {
+    /// Scores texts in canonical order, keeping the pairs `keep` asks for.
+    fn score_canonical(&self, texts: &[&str], keep: Keep) -> Result<Scored> {
         let n = texts.len();
         if n > u32::MAX as usize {
             return Err(Error::input("more than 2^32 texts in one batch"));
@@ -450,19 +456,24 @@ impl Deduplicator {
         } else {
             Vec::new() // More than 2^32 pairs are verified in candidate order.
         };
-        let mut pairs: Vec<Pair> = candidates
-            .iter()
-            .map(|&(a, b, stage)| Pair { a, b, stage, exact: false, measured: Measured::default() })
-            .collect();
-        drop(candidates);
-        for start in (0..pairs.len()).step_by(VERIFY_SLICE) {
-            let end = pairs.len().min(start + VERIFY_SLICE);
+        // What the evidence needs of each document, also to decide which pairs a grouping keeps.
+        let sides: Vec<Side> = analyses.iter().zip(&prepared).map(|(a, p)| p.side(&a.features)).collect();
+        let pair_at = |k: usize| {
+            let (a, b, stage) = candidates[k];
+            Pair { a, b, stage, exact: false, measured: Measured::default() }
+        };
+        let mut pairs: Vec<Pair> = match keep {
+            Keep::All => (0..candidates.len()).map(pair_at).collect(),
+            Keep::Linked => Vec::new(),
+        };
+        for start in (0..candidates.len()).step_by(VERIFY_SLICE) {
+            let end = candidates.len().min(start + VERIFY_SLICE);
             let slice: Vec<usize> = match by_long.get(start..end) {
                 Some(s) => s.iter().map(|&k| k as usize).collect(),
                 None => (start..end).collect(),
             };
             let measured: Vec<Option<Measured>> = crate::par::map_with(&slice, Scratch::default, |scratch, &k| {
-                let (a, b) = (pairs[k].a as usize, pairs[k].b as usize);
+                let (a, b) = (candidates[k].0 as usize, candidates[k].1 as usize);
                 let (x, y) = (&analyses[a], &analyses[b]);
                 if exact_evidence(x, y).is_some() {
                     return None;
@@ -472,16 +483,30 @@ impl Deduplicator {
                 let m = verifier.measure(&x.features, &prepared[a], &y.features, &prepared[b], Some((a, b)), scratch);
                 Some(m.unwrap_or_default())
             });
-            // `slice` holds positions of `pairs` (`by_long` is a permutation of them).
+            // `slice` holds positions of `candidates` (`by_long` is a permutation of them), which
+            // `pairs` has one slot each for when it keeps all.
             for (&k, m) in slice.iter().zip(measured) {
-                let pair = &mut pairs[k];
+                let mut pair = pair_at(k);
                 match m {
                     Some(m) => pair.measured = m,
                     None => pair.exact = true,
                 }
+                match keep {
+                    Keep::All => pairs[k] = pair,
+                    Keep::Linked => {
+                        if pair.link(&sides).evidence.score >= self.config.threshold {
+                            pairs.push(pair);
+                        }
+                    }
+                }
             }
         }
-        let sides = analyses.iter().zip(&prepared).map(|(a, p)| p.side(&a.features)).collect();
+        drop(candidates);
+        if let Keep::Linked = keep {
+            // In candidate order, as when all are kept.
+            pairs.sort_unstable_by_key(|p| (p.a, p.b));
+            pairs.shrink_to_fit();
+        }
         let priority = analyses.iter().map(|a| a.features.len() as u64).collect();
         Ok(Scored { pairs, sides, priority, order: (0..n).collect() })
     }
@@ -526,6 +551,15 @@ const EXACT: Evidence = Evidence {
 /// The evidence of two texts identical after normalization (non-empty), or `None`.
 fn exact_evidence(a: &Analysis, b: &Analysis) -> Option<Evidence> {
     (a.fingerprint.is_some() && a.fingerprint == b.fingerprint).then_some(EXACT)
+}
+
+/// Which verified pairs a batch keeps.
+#[derive(Clone, Copy, Debug)]
+enum Keep {
+    /// Every candidate pair, for [`Scored`] at any threshold.
+    All,
+    /// The pairs linked at the configured threshold: all that grouping at it needs.
+    Linked,
 }
 
 /// Stage number of the keyword stage in candidate lists.

@@ -51,6 +51,21 @@ where
     items.into_iter().map(f).collect()
 }
 
+/// Calls `f` on every item of `items`, in parallel with the `parallel` feature.
+pub(crate) fn for_each_mut<T, F>(items: &mut [T], f: F)
+where
+    T: Send,
+    F: Fn(&mut T) + Sync + Send,
+{
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        items.par_iter_mut().with_min_len(8).for_each(f);
+    }
+    #[cfg(not(feature = "parallel"))]
+    items.iter_mut().for_each(f);
+}
+
 /// Sorts `v` (unstable, so equal elements must be indistinguishable for determinism).
 pub(crate) fn sort_unstable<T: Ord + Send>(v: &mut [T]) {
     #[cfg(feature = "parallel")]
