@@ -3,10 +3,10 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
-use crate::group::verify::{Measured, Scratch, Side};
+use crate::group::dense::Vocabulary;
+use crate::group::verify::{DenseScratch, Measured, Side};
 use crate::group::{
-    self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, Prepared, SentenceCounts, Stage,
-    Verifier,
+    self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, SentenceCounts, Stage, Verifier,
 };
 use crate::lsh::{BandingParams, candidate_pairs};
 use crate::minhash::MinHashSignature;
@@ -414,7 +414,6 @@ impl Deduplicator {
         }
         let mut analyses = self.analyze_batch(texts);
         self.strip_boilerplate(&mut analyses);
-        let idf = self.idf(&analyses);
         // Candidates from every channel, remembering the first channel that proposed each.
         let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
         for (c, (_, banding)) in self.stages.iter().enumerate() {
@@ -426,11 +425,11 @@ impl Deduplicator {
         for a in &mut analyses {
             a.signatures = Vec::new();
         }
-        // Each word's document frequency, looked up once for the keyword stage and the weights.
-        let dfs: Vec<Vec<u32>> = crate::par::map(&analyses, |a| idf.dfs(&a.features));
+        // Words become dense ids: frequencies and weights are then arrays indexed by word.
+        let vocab = Vocabulary::densify(&mut analyses, |a| &a.features, |a| &mut a.features, self.config.idf_prior);
         if let Some(kw) = &self.config.keywords {
             let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
-            candidates.extend(kw.candidate_pairs_df(&docs, &dfs).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
+            candidates.extend(kw.candidate_pairs_dense(&docs, &vocab).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
         }
         // Identical normalized texts (non-empty) are linked to the first of their kind.
         let mut by_print: Vec<(u64, u32)> =
@@ -445,9 +444,10 @@ impl Deduplicator {
         candidates.dedup_by_key(|x| (x.0, x.1));
         candidates.shrink_to_fit();
         drop(by_print);
-        // Each document's word weights once, not once per pair it is in.
+        // Weights come from `vocab`; the verifier's own are not used.
+        let idf = Idf::with_docs(n, self.config.idf_prior);
         let verifier = Verifier::new(&idf, self.config.threshold);
-        let prepared: Vec<Prepared> = crate::par::map_owned(dfs, |df| verifier.prepare_df(df));
+        let dense = vocab.weights();
         // Pairs are verified grouped by their document with more sentences, whose lookup tables
         // each worker's scratch then builds once per run of pairs. Results are written back in
         // candidate order, a slice of pairs at a time to bound the memory in flight.
@@ -457,7 +457,7 @@ impl Deduplicator {
             Vec::new() // More than 2^32 pairs are verified in candidate order.
         };
         // What the evidence needs of each document, also to decide which pairs a grouping keeps.
-        let sides: Vec<Side> = analyses.iter().zip(&prepared).map(|(a, p)| p.side(&a.features)).collect();
+        let sides: Vec<Side> = crate::par::map(&analyses, |a| Side::dense(&a.features, &dense));
         let pair_at = |k: usize| {
             let (a, b, stage) = candidates[k];
             Pair { a, b, stage, exact: false, measured: Measured::default() }
@@ -472,15 +472,16 @@ impl Deduplicator {
                 Some(s) => s.iter().map(|&k| k as usize).collect(),
                 None => (start..end).collect(),
             };
-            let measured: Vec<Option<Measured>> = crate::par::map_with(&slice, Scratch::default, |scratch, &k| {
+            let measured: Vec<Option<Measured>> = crate::par::map_with(&slice, DenseScratch::default, |ds, &k| {
                 let (a, b) = (candidates[k].0 as usize, candidates[k].1 as usize);
                 let (x, y) = (&analyses[a], &analyses[b]);
                 if exact_evidence(x, y).is_some() {
                     return None;
                 }
-                // Weights are prepared for these documents, so `measure` gives `None` only when one
-                // has no word, and a zero `Measured` then gives the same evidence.
-                let m = verifier.measure(&x.features, &prepared[a], &y.features, &prepared[b], Some((a, b)), scratch);
+                // `measure_dense` gives `None` only when a document has no word, and a zero `Measured`
+                // then gives the same evidence.
+                let docs = (&x.features, &y.features);
+                let m = verifier.measure_dense(docs, (a, b), &dense, (sides[a], sides[b]), ds);
                 Some(m.unwrap_or_default())
             });
             // `slice` holds positions of `candidates` (`by_long` is a permutation of them), which

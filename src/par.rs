@@ -35,22 +35,6 @@ where
     map_with(items, || (), |_, t| f(t))
 }
 
-/// Maps `f` over owned `items` in order.
-pub(crate) fn map_owned<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
-where
-    T: Send,
-    R: Send,
-    F: Fn(T) -> R + Sync + Send,
-{
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        items.into_par_iter().with_min_len(8).map(f).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    items.into_iter().map(f).collect()
-}
-
 /// Calls `f` on every item of `items`, in parallel with the `parallel` feature.
 pub(crate) fn for_each_mut<T, F>(items: &mut [T], f: F)
 where

@@ -704,6 +704,16 @@ impl DocFeatures {
     }
 }
 
+impl DocFeatures {
+    /// Replaces every word (in the bag and the numbers) by `f` of it; `f` must be strictly
+    /// increasing on the bag's words, so that the bag stays sorted and its positions hold.
+    pub(crate) fn map_words(&mut self, f: impl Fn(u32) -> u32) {
+        for w in self.bag.iter_mut().chain(self.numbers.iter_mut()) {
+            *w = f(*w);
+        }
+    }
+}
+
 /// How many documents of a batch hold each sentence (by [`DocFeatures::sentence_keys`]), to
 /// tell site boilerplate from story text.
 ///
@@ -806,6 +816,12 @@ impl Idf {
             }
         }
         Idf { df, docs: n, prior }
+    }
+
+    /// Weights of a batch of `docs` documents with `prior`, without document frequencies: for
+    /// [`Weights::weight_of_df`] over frequencies counted elsewhere.
+    pub(crate) fn with_docs(docs: usize, prior: f64) -> Idf {
+        Idf { df: FxHashMap::default(), docs, prior }
     }
 
     /// Adds one document's words (for indexes that grow).

@@ -10,6 +10,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::dense::Vocabulary;
 use super::features::{DocFeatures, Idf};
 
 /// Settings of the keyword candidate stage.
@@ -60,20 +61,46 @@ impl KeywordConfig {
     /// [`candidate_pairs`](Self::candidate_pairs) from the document frequencies of each
     /// document's words, `dfs[d]` in the order of `docs[d]`'s bag ([`Idf::dfs`]).
     pub(crate) fn candidate_pairs_df(&self, docs: &[&DocFeatures], dfs: &[Vec<u32>]) -> Vec<(u32, u32)> {
-        let with_df: Vec<(&DocFeatures, &Vec<u32>)> = docs.iter().copied().zip(dfs).collect();
+        // `dfs[d]` has one frequency per word of `docs[d]`'s bag.
+        self.candidate_pairs_by(docs, |d, i, _| dfs.get(d).and_then(|f| f.get(i)).copied().unwrap_or(0), |w| w)
+    }
+
+    /// [`candidate_pairs`](Self::candidate_pairs) over documents holding dense word ids
+    /// ([`Vocabulary`]): the same pairs as over their word hashes.
+    pub(crate) fn candidate_pairs_dense(&self, docs: &[&DocFeatures], vocab: &Vocabulary) -> Vec<(u32, u32)> {
+        self.candidate_pairs_by(docs, |_, _, w| vocab.df(w), |w| vocab.hash(w))
+    }
+
+    /// Candidate pairs where `df(d, i, w)` is the document frequency of word `w`, at position `i`
+    /// of document `d`'s bag, and `hash(w)` its word hash. Words need only sort as their hashes
+    /// do (ties of frequency are broken by the word).
+    fn candidate_pairs_by<D, H>(&self, docs: &[&DocFeatures], df: D, hash: H) -> Vec<(u32, u32)>
+    where
+        D: Fn(usize, usize, u32) -> u32 + Sync,
+        H: Fn(u32) -> u32 + Sync,
+    {
+        let (df, hash) = (&df, &hash);
+        // `d` is a position of `docs`.
+        let eligible_words = |d: usize| {
+            docs[d]
+                .bag()
+                .iter()
+                .enumerate()
+                .map(move |(i, &w)| (df(d, i, w), w))
+                .filter(|&(df, w)| self.eligible(df, hash(w)))
+        };
+        let positions: Vec<usize> = (0..docs.len()).collect();
         // Each document's keywords, and how many eligible words it has.
-        let keywords: Vec<(usize, Vec<u32>)> = crate::par::map_with(&with_df, Vec::new, |buf, &(doc, df)| {
+        let keywords: Vec<(usize, Vec<u32>)> = crate::par::map_with(&positions, Vec::new, |buf, &d| {
             buf.clear();
-            buf.extend(df.iter().zip(doc.bag()).map(|(&df, &w)| (df, w)).filter(|&(df, w)| self.eligible(df, w)));
+            buf.extend(eligible_words(d));
             (buf.len(), self.rarest(buf))
         });
         // Postings of every eligible word: word -> documents containing it.
         let mut entries: Vec<(u32, u32)> = Vec::with_capacity(keywords.iter().map(|k| k.0).sum());
-        for (d, &(doc, df)) in with_df.iter().enumerate() {
-            let eligible = df.iter().zip(doc.bag()).filter(|&(&df, &w)| self.eligible(df, w));
-            entries.extend(eligible.map(|(_, &w)| (w, d as u32)));
+        for d in 0..docs.len() {
+            entries.extend(eligible_words(d).map(|(_, w)| (w, d as u32)));
         }
-        drop(with_df);
         crate::par::sort_unstable(&mut entries);
         let mut postings: FxHashMap<u32, (usize, usize)> = FxHashMap::default();
         for run in entries.chunk_by(|a, b| a.0 == b.0) {
@@ -81,7 +108,6 @@ impl KeywordConfig {
             let start = start / std::mem::size_of::<(u32, u32)>();
             postings.insert(run[0].0, (start, start + run.len()));
         }
-        let positions: Vec<usize> = (0..keywords.len()).collect();
         // Per worker: how many of one document's keywords each other document holds (a dense
         // array, zero between documents), and which documents it touched.
         let scratch = || (vec![0u32; keywords.len()], Vec::<u32>::new());
@@ -138,5 +164,10 @@ mod tests {
         let idf = Idf::new(refs.iter().copied(), 0.0);
         let pairs = KeywordConfig::default().candidate_pairs(&refs, &idf);
         assert_eq!(pairs, vec![(0, 1), (2, 3)]);
+        // Over dense word ids, the same pairs.
+        let mut dense = docs.clone();
+        let vocab = Vocabulary::densify(&mut dense, |d| d, |d| d, 0.0);
+        let refs: Vec<&DocFeatures> = dense.iter().collect();
+        assert_eq!(KeywordConfig::default().candidate_pairs_dense(&refs, &vocab), pairs);
     }
 }

@@ -11,6 +11,7 @@
 //! The result of grouping is a [`Grouping`]: for each input item, its group, and for each
 //! group its representative, its members and the links that justify it.
 
+pub(crate) mod dense;
 pub mod features;
 pub mod keywords;
 pub mod verify;

@@ -1,0 +1,78 @@
+//! Dense word ids for one batch: each word hash becomes its rank among the batch's distinct
+//! hashes.
+//!
+//! A rank is monotone in the hash, so every sorted bag stays sorted, every intersection finds
+//! the same words in the same order, and sums over them add the same terms in the same order:
+//! verification and the keyword stage give the same results bit for bit. What depends on a word
+//! is then a flat array indexed by its id (its document frequency, its weight) instead of a
+//! hash-map lookup and a per-document copy of its weights.
+
+use rustc_hash::FxHashMap;
+
+use super::features::{DocFeatures, Idf};
+
+/// The distinct word hashes of a batch, and what the batch knows of each, by id.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Vocabulary {
+    /// The hash of each id, ascending.
+    hashes: Vec<u32>,
+    /// Document frequency of each id.
+    df: Vec<u32>,
+    /// Weight of each id under the batch's [`Idf`], as [`Verifier::prepare`] gives it.
+    ///
+    /// [`Verifier::prepare`]: super::Verifier::prepare
+    weights: Vec<f32>,
+}
+
+impl Vocabulary {
+    /// Replaces every word hash of `docs` (bags and numbers) by its id, and returns the
+    /// vocabulary, with weights as an [`Idf`] over `docs` with `prior` gives them.
+    pub(crate) fn densify<T: Send>(
+        items: &mut [T],
+        docs: impl Fn(&T) -> &DocFeatures + Sync,
+        docs_mut: impl Fn(&mut T) -> &mut DocFeatures + Sync + Send,
+        prior: f64,
+    ) -> Vocabulary {
+        // Document frequencies, then ids in hash order.
+        let mut df: FxHashMap<u32, u32> = FxHashMap::default();
+        for item in items.iter() {
+            for &w in docs(item).bag() {
+                *df.entry(w).or_insert(0) += 1;
+            }
+        }
+        let mut words: Vec<(u32, u32)> = df.iter().map(|(&w, &d)| (w, d)).collect();
+        crate::par::sort_unstable(&mut words);
+        let mut ids = df;
+        for (id, &(w, _)) in words.iter().enumerate() {
+            // Ids fit in `u32`: there are no more distinct words than `u32` hashes.
+            ids.insert(w, id as u32);
+        }
+        // Every word of every document is in `ids`.
+        crate::par::for_each_mut(items, |item| docs_mut(item).map_words(|w| ids.get(&w).copied().unwrap_or(0)));
+        drop(ids);
+        let idf = Idf::with_docs(items.len(), prior);
+        let weights = idf.weights();
+        Vocabulary {
+            weights: words.iter().map(|&(_, d)| weights.weight_of_df(d) as f32).collect(),
+            df: words.iter().map(|&(_, d)| d).collect(),
+            hashes: words.into_iter().map(|(w, _)| w).collect(),
+        }
+    }
+
+    /// The hash of id `w` (0 for an id outside the vocabulary).
+    #[inline]
+    pub(crate) fn hash(&self, w: u32) -> u32 {
+        self.hashes.get(w as usize).copied().unwrap_or(0)
+    }
+
+    /// The document frequency of id `w` (0 for an id outside the vocabulary).
+    #[inline]
+    pub(crate) fn df(&self, w: u32) -> u32 {
+        self.df.get(w as usize).copied().unwrap_or(0)
+    }
+
+    /// The weights by id.
+    pub(crate) fn weights(&self) -> super::verify::DenseWeights<'_> {
+        super::verify::DenseWeights { weights: &self.weights }
+    }
+}
