@@ -8,7 +8,7 @@ use crate::group::verify::{DenseScratch, Measured, Side};
 use crate::group::{
     self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, SentenceCounts, Stage, Verifier,
 };
-use crate::lsh::{BandingParams, candidate_pairs};
+use crate::lsh::{BandingParams, candidate_pairs_by_key};
 use crate::minhash::MinHashSignature;
 use crate::minhash::{MinHashConfig, MinHasher, Scheme, SignBuffer};
 use crate::shingle::ShingleConfig;
@@ -412,28 +412,62 @@ impl Deduplicator {
         if n > u32::MAX as usize {
             return Err(Error::input("more than 2^32 texts in one batch"));
         }
-        let mut analyses = self.analyze_batch(texts);
-        self.strip_boilerplate(&mut analyses);
+        // First pass: each text's fingerprint and, for each channel, whether its signature is
+        // empty and the signature's band keys (one flat table). Candidates are found and the keys
+        // freed before the second pass extracts features, so the two are never held together.
+        let width: usize = self.stages.iter().map(|(_, b)| 1 + b.bands() as usize).sum();
+        let init = || (SignBuffer::new(), String::new());
+        let (keys, prints) = crate::par::fill_rows_with(texts, width, init, |(sign, normalized), t, row| {
+            Normalizer::new().normalize_into(self.clip(t), normalized);
+            let mut at = 0;
+            for (hasher, banding) in &self.stages {
+                let bands = banding.bands() as usize;
+                let sig = hasher.sign_normalized_with(normalized, sign);
+                // The row has `1 + bands` slots per channel.
+                if let Some((present, keys)) = row.get_mut(at..at + 1 + bands).and_then(|s| s.split_first_mut()) {
+                    *present = u64::from(!sig.is_empty());
+                    for (b, k) in keys.iter_mut().enumerate() {
+                        *k = banding.band_key(&sig, b);
+                    }
+                }
+                at += 1 + bands;
+            }
+            (!normalized.is_empty()).then(|| xxh3_64(normalized.as_bytes()))
+        });
         // Candidates from every channel, remembering the first channel that proposed each.
         let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
+        let mut at = 0;
         for (c, (_, banding)) in self.stages.iter().enumerate() {
-            let sigs: Vec<&MinHashSignature> = analyses.iter().map(|a| &a.signatures[c]).collect();
-            let pairs = candidate_pairs(&sigs, *banding, self.config.max_bucket)?;
+            let bands = banding.bands() as usize;
+            // Row `i` of `keys` is `keys[i * width..(i + 1) * width]`, and this channel's slots are
+            // `at..at + 1 + bands` of it; `i < n <= u32::MAX`.
+            let present: Vec<u32> = (0..n).filter(|&i| keys[i * width + at] != 0).map(|i| i as u32).collect();
+            let key = |i: u32, b: usize| keys[i as usize * width + at + 1 + b];
+            let pairs = candidate_pairs_by_key(&present, bands, self.config.max_bucket, key);
             candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
+            at += 1 + bands;
         }
-        // Signatures have done their work: free them before verification's own memory peaks.
-        for a in &mut analyses {
-            a.signatures = Vec::new();
-        }
+        drop(keys);
+        // Second pass: verification features, without the sentences that are boilerplate across
+        // the batch (each document's stripped features replace its own at once).
+        let mut features: Vec<DocFeatures> =
+            crate::par::map_with(texts, FeatureBuffer::default, |buf, t| DocFeatures::extract(self.clip(t), buf));
+        let counts = SentenceCounts::new(&features);
+        crate::par::for_each_mut(&mut features, |f| {
+            if let Some(s) = counts.strip(f) {
+                *f = s;
+            }
+        });
+        drop(counts);
         // Words become dense ids: frequencies and weights are then arrays indexed by word.
-        let vocab = Vocabulary::densify(&mut analyses, |a| &a.features, |a| &mut a.features, self.config.idf_prior);
+        let vocab = Vocabulary::densify(&mut features, |f| f, |f| f, self.config.idf_prior);
         if let Some(kw) = &self.config.keywords {
-            let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
+            let docs: Vec<&DocFeatures> = features.iter().collect();
             candidates.extend(kw.candidate_pairs_dense(&docs, &vocab).into_iter().map(|(a, b)| (a, b, KEYWORDS)));
         }
         // Identical normalized texts (non-empty) are linked to the first of their kind.
         let mut by_print: Vec<(u64, u32)> =
-            analyses.iter().enumerate().filter_map(|(i, a)| a.fingerprint.map(|f| (f, i as u32))).collect();
+            prints.iter().enumerate().filter_map(|(i, p)| p.map(|f| (f, i as u32))).collect();
         by_print.sort_unstable();
         for run in by_print.chunk_by(|x, y| x.0 == y.0) {
             for &(_, j) in &run[1..] {
@@ -452,12 +486,12 @@ impl Deduplicator {
         // each worker's scratch then builds once per run of pairs. Results are written back in
         // candidate order, a slice of pairs at a time to bound the memory in flight.
         let by_long: Vec<u32> = if candidates.len() <= u32::MAX as usize {
-            group_by_longer(&candidates, |i| analyses[i].features.num_sentences())
+            group_by_longer(&candidates, |i| features[i].num_sentences())
         } else {
             Vec::new() // More than 2^32 pairs are verified in candidate order.
         };
         // What the evidence needs of each document, also to decide which pairs a grouping keeps.
-        let sides: Vec<Side> = crate::par::map(&analyses, |a| Side::dense(&a.features, &dense));
+        let sides: Vec<Side> = crate::par::map(&features, |f| Side::dense(f, &dense));
         let pair_at = |k: usize| {
             let (a, b, stage) = candidates[k];
             Pair { a, b, stage, exact: false, measured: Measured::default() }
@@ -474,13 +508,12 @@ impl Deduplicator {
             };
             let measured: Vec<Option<Measured>> = crate::par::map_with(&slice, DenseScratch::default, |ds, &k| {
                 let (a, b) = (candidates[k].0 as usize, candidates[k].1 as usize);
-                let (x, y) = (&analyses[a], &analyses[b]);
-                if exact_evidence(x, y).is_some() {
+                if prints[a].is_some() && prints[a] == prints[b] {
                     return None;
                 }
                 // `measure_dense` gives `None` only when a document has no word, and a zero `Measured`
                 // then gives the same evidence.
-                let docs = (&x.features, &y.features);
+                let docs = (&features[a], &features[b]);
                 let m = verifier.measure_dense(docs, (a, b), &dense, (sides[a], sides[b]), ds);
                 Some(m.unwrap_or_default())
             });
@@ -508,7 +541,7 @@ impl Deduplicator {
             pairs.sort_unstable_by_key(|p| (p.a, p.b));
             pairs.shrink_to_fit();
         }
-        let priority = analyses.iter().map(|a| a.features.len() as u64).collect();
+        let priority = features.iter().map(|f| f.len() as u64).collect();
         Ok(Scored { pairs, sides, priority, order: (0..n).collect() })
     }
 }
