@@ -457,6 +457,7 @@ impl Deduplicator {
             if let Some(s) = counts.strip(f) {
                 *f = s;
             }
+            f.forget_sentence_keys();
         });
         drop(counts);
         // Words become dense ids: frequencies and weights are then arrays indexed by word.
@@ -485,22 +486,32 @@ impl Deduplicator {
         // Pairs are verified grouped by their document with more sentences, whose lookup tables
         // each worker's scratch then builds once per run of pairs. Results are written back in
         // candidate order, a slice of pairs at a time to bound the memory in flight.
-        let by_long: Vec<u32> = if candidates.len() <= u32::MAX as usize {
+        let mut by_long: Vec<u32> = if candidates.len() <= u32::MAX as usize {
             group_by_longer(&candidates, |i| features[i].num_sentences())
         } else {
             Vec::new() // More than 2^32 pairs are verified in candidate order.
         };
+        if let Keep::Linked = keep {
+            // Linked pairs are put back in candidate order at the end: the candidates themselves
+            // can take the verification order, and the order need not be held beside them.
+            permute(&mut candidates, &mut by_long);
+            by_long = Vec::new();
+        }
         // What the evidence needs of each document, also to decide which pairs a grouping keeps.
         let sides: Vec<Side> = crate::par::map(&features, |f| Side::dense(f, &dense));
-        let pair_at = |k: usize| {
-            let (a, b, stage) = candidates[k];
-            Pair { a, b, stage, exact: false, measured: Measured::default() }
-        };
+        let pair_of = |(a, b, stage): (u32, u32, u8)| Pair { a, b, stage, exact: false, measured: Measured::default() };
         let mut pairs: Vec<Pair> = match keep {
-            Keep::All => (0..candidates.len()).map(pair_at).collect(),
+            Keep::All => candidates.iter().copied().map(pair_of).collect(),
             Keep::Linked => Vec::new(),
         };
-        for start in (0..candidates.len()).step_by(VERIFY_SLICE) {
+        // When only linked pairs are kept, slices are verified from the last, and the candidates
+        // verified are freed as the linked pairs accumulate.
+        let starts: Vec<usize> = (0..candidates.len()).step_by(VERIFY_SLICE).collect();
+        for i in 0..starts.len() {
+            let start = match keep {
+                Keep::All => starts[i],
+                Keep::Linked => starts[starts.len() - 1 - i],
+            };
             let end = candidates.len().min(start + VERIFY_SLICE);
             let slice: Vec<usize> = match by_long.get(start..end) {
                 Some(s) => s.iter().map(|&k| k as usize).collect(),
@@ -520,7 +531,7 @@ impl Deduplicator {
             // `slice` holds positions of `candidates` (`by_long` is a permutation of them), which
             // `pairs` has one slot each for when it keeps all.
             for (&k, m) in slice.iter().zip(measured) {
-                let mut pair = pair_at(k);
+                let mut pair = pair_of(candidates[k]);
                 match m {
                     Some(m) => pair.measured = m,
                     None => pair.exact = true,
@@ -533,6 +544,10 @@ impl Deduplicator {
                         }
                     }
                 }
+            }
+            if let Keep::Linked = keep {
+                candidates.truncate(start);
+                candidates.shrink_to_fit();
             }
         }
         drop(candidates);
@@ -568,6 +583,32 @@ fn group_by_longer(pairs: &[(u32, u32, u8)], sentences: impl Fn(usize) -> usize)
         start[e] += 1;
     }
     order
+}
+
+/// Reorders `items` so that `items[i]` becomes the old `items[order[i]]`, in place; `order` (a
+/// permutation of the positions, or empty for none) is used up.
+fn permute<T: Copy>(items: &mut [T], order: &mut [u32]) {
+    if order.len() != items.len() {
+        return;
+    }
+    // Positions are below `items.len() == order.len()`; a position done is marked `u32::MAX`.
+    for i in 0..items.len() {
+        if order[i] == u32::MAX {
+            continue;
+        }
+        let first = items[i];
+        let mut j = i;
+        loop {
+            let k = order[j] as usize;
+            order[j] = u32::MAX;
+            if k == i || k >= items.len() {
+                items[j] = first;
+                break;
+            }
+            items[j] = items[k];
+            j = k;
+        }
+    }
 }
 
 /// The evidence of two texts identical after normalization.
@@ -693,17 +734,51 @@ impl Scored {
 
     /// Groups with links whose score is at least `threshold`.
     pub fn group(&self, threshold: f64) -> Grouping {
-        let kept: Vec<Link> =
-            self.pairs.iter().map(|p| p.link(&self.sides)).filter(|l| l.evidence.score >= threshold).collect();
-        let weighted: Vec<(usize, usize, f64)> = kept.iter().map(|l| (l.a, l.b, l.evidence.score)).collect();
+        // The links kept, as positions of `pairs`: each is rebuilt when needed rather than held
+        // (80 bytes) beside the grouping built from them.
+        let mut kept: Vec<usize> = Vec::new();
+        let mut weighted: Vec<(usize, usize, f64)> = Vec::new();
+        for (k, p) in self.pairs.iter().enumerate() {
+            let l = p.link(&self.sides);
+            if l.evidence.score >= threshold {
+                kept.push(k);
+                weighted.push((l.a, l.b, l.evidence.score));
+            }
+        }
         let labels = group::cluster(self.priority.len(), &weighted, &self.priority);
-        Grouping::new(&labels, kept).remap(&self.order)
+        drop(weighted);
+        // Labels and links in input positions, grouped once: what grouping in canonical
+        // positions and then remapping gives, without the canonical grouping held beside it.
+        // Labels and link ends are canonical positions, below `order.len()`.
+        let mut input_labels = vec![0; labels.len()];
+        for (p, &l) in labels.iter().enumerate() {
+            input_labels[self.order[p]] = self.order[l];
+        }
+        let links = kept.into_iter().map(|k| {
+            // `k` is a position of `pairs`.
+            let l = self.pairs[k].link(&self.sides);
+            let (a, b) = (self.order[l.a], self.order[l.b]);
+            Link { a: a.min(b), b: a.max(b), ..l }
+        });
+        Grouping::new(&input_labels, links)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permute_reorders_in_place() {
+        let mut items: Vec<u32> = (100..110).collect();
+        let mut order = vec![3, 0, 1, 2, 9, 5, 6, 8, 7, 4];
+        let expected: Vec<u32> = order.iter().map(|&k| items[k as usize]).collect();
+        permute(&mut items, &mut order);
+        assert_eq!(items, expected);
+        // No order: nothing moves.
+        permute(&mut items, &mut []);
+        assert_eq!(items, expected);
+    }
 
     #[test]
     fn default_config_is_valid() {

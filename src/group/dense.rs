@@ -71,6 +71,11 @@ impl Vocabulary {
         self.df.get(w as usize).copied().unwrap_or(0)
     }
 
+    /// Number of distinct words: every id is below it.
+    pub(crate) fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
     /// The weights by id.
     pub(crate) fn weights(&self) -> super::verify::DenseWeights<'_> {
         super::verify::DenseWeights { weights: &self.weights }

@@ -712,6 +712,12 @@ impl DocFeatures {
             *w = f(*w);
         }
     }
+
+    /// Frees the sentence keys (then none): for a batch that has stripped its boilerplate and
+    /// needs the features for verification only.
+    pub(crate) fn forget_sentence_keys(&mut self) {
+        self.sentence_keys = Vec::new();
+    }
 }
 
 /// How many documents of a batch hold each sentence (by [`DocFeatures::sentence_keys`]), to
