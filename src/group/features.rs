@@ -739,6 +739,22 @@ impl DocFeatures {
     }
 }
 
+impl DocFeatures {
+    /// Replaces every word (in the bag and the numbers) by `f` of it; `f` must be strictly
+    /// increasing on the bag's words, so that the bag stays sorted and its positions hold.
+    pub(crate) fn map_words(&mut self, f: impl Fn(u32) -> u32) {
+        for w in self.bag.iter_mut().chain(self.numbers.iter_mut()) {
+            *w = f(*w);
+        }
+    }
+
+    /// Frees the sentence keys (then none): for a batch that has stripped its boilerplate and
+    /// needs the features for verification only.
+    pub(crate) fn forget_sentence_keys(&mut self) {
+        self.sentence_keys = Vec::new();
+    }
+}
+
 /// How many documents of a batch hold each sentence (by [`DocFeatures::sentence_keys`]), to
 /// tell site boilerplate from story text.
 ///
@@ -936,6 +952,12 @@ impl Idf {
             }
         }
         Idf { df, docs: n, prior }
+    }
+
+    /// Weights of a batch of `docs` documents with `prior`, without document frequencies: for
+    /// [`Weights::weight_of_df`] over frequencies counted elsewhere.
+    pub(crate) fn with_docs(docs: usize, prior: f64) -> Idf {
+        Idf { df: FxHashMap::default(), docs, prior }
     }
 
     /// Adds one document's words (for indexes that grow).
