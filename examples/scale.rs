@@ -24,13 +24,16 @@
 //!
 //! # What is measured
 //!
-//! One JSON object on stdout: generation time; the `Deduplicator` (default configuration)
-//! `score` time (analysis, candidates, verification) and `group` time; the peak resident
-//! memory of the pipeline alone (the kernel's peak counter is reset after generation, so the
-//! figure is the texts plus everything the pipeline holds at its peak) and that figure minus
-//! the memory held before it started (the texts), per article; and an estimate of where the
-//! memory goes (signatures, verification features, the scored candidate pairs), from the sizes of the
-//! analyses of a sample of articles and the number of candidate pairs.
+//! One JSON object on stdout: generation time; the time of `Deduplicator::group` (default
+//! configuration: analysis, candidates, verification keeping only the linked pairs, grouping),
+//! the peak resident memory of that run alone (the kernel's peak counter is reset after
+//! generation, so the figure is the texts plus everything the pipeline holds at its peak) and
+//! that figure minus the memory held before it started (the texts), per article; an estimate of
+//! what one article's analysis holds (signatures, verification features), from a sample. Then,
+//! unless `--skip-score`, the threshold-sweep path in the same process (`score`, which keeps
+//! every candidate pair with its evidence, then `Scored::group`): its times, the candidate
+//! pairs by first stage, their bytes per article, its peak beyond what the process held before
+//! it, and whether it groups exactly as `group` did.
 
 #[path = "../benches/support/mod.rs"]
 mod support;
@@ -52,6 +55,7 @@ struct Args {
     sample: usize,
     write: Option<PathBuf>,
     articles_file: Option<PathBuf>,
+    skip_score: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -62,6 +66,7 @@ fn parse_args() -> Result<Args, String> {
         sample: 20_000,
         write: None,
         articles_file: None,
+        skip_score: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -75,10 +80,11 @@ fn parse_args() -> Result<Args, String> {
             "--sample" => a.sample = value("--sample")?.parse().map_err(|e| format!("--sample: {e}"))?,
             "--write" => a.write = Some(PathBuf::from(value("--write")?)),
             "--articles-file" => a.articles_file = Some(PathBuf::from(value("--articles-file")?)),
+            "--skip-score" => a.skip_score = true,
             "-h" | "--help" => {
                 eprintln!(
                     "usage: scale [--corpus PATH] [--articles N] [--generated-docs N] [--sample N] \
-                     [--write PATH | --articles-file PATH]"
+                     [--write PATH | --articles-file PATH] [--skip-score]"
                 );
                 std::process::exit(0);
             }
@@ -217,25 +223,52 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     drop(analyses);
 
     let items: Vec<(&str, &str)> = docs.iter().map(|d| (d.0.as_str(), d.1.as_str())).collect();
+    // The path a user runs to group: `Deduplicator::group`, which keeps only the linked pairs.
     let rss_before = support::rss_bytes().unwrap_or(0);
     let peak_reset = reset_peak();
     let t = Instant::now();
-    let scored = dedup.score(&items)?;
-    let score_s = t.elapsed().as_secs_f64();
-    let candidates = scored.num_candidates();
-    let mut by_stage: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for link in scored.links() {
-        *by_stage.entry(format!("{:?}", link.stage)).or_default() += 1;
-    }
-    let t = Instant::now();
-    let grouping = scored.group(dedup.config().threshold);
-    let group_s = t.elapsed().as_secs_f64();
+    let grouping = dedup.group(&items)?;
+    let pipeline_s = t.elapsed().as_secs_f64();
     let peak = support::peak_rss_bytes().unwrap_or(0);
     let groups = grouping.num_duplicate_groups();
     let in_groups: usize = grouping.groups().iter().filter(|g| g.len() > 1).map(|g| g.len()).sum();
-    let scored_bytes = scored.heap_bytes() as f64;
-
+    let links_in_groups: usize = grouping.groups().iter().map(|g| g.links().len()).sum();
     let beyond = peak.saturating_sub(rss_before) as f64 / n as f64;
+
+    // The path of threshold sweeps: `score` keeps every candidate pair with its evidence, then
+    // `Scored::group`; its own peak (from the memory held after the run above), its candidate
+    // pairs, and whether it groups exactly as `group` did.
+    let score_path = if args.skip_score {
+        serde_json::Value::Null
+    } else {
+        let rss_before = support::rss_bytes().unwrap_or(0);
+        let peak_reset = reset_peak();
+        let t = Instant::now();
+        let scored = dedup.score(&items)?;
+        let score_s = t.elapsed().as_secs_f64();
+        let mut by_stage: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        for link in scored.links() {
+            *by_stage.entry(format!("{:?}", link.stage)).or_default() += 1;
+        }
+        let t = Instant::now();
+        let again = scored.group(dedup.config().threshold);
+        let group_s = t.elapsed().as_secs_f64();
+        let peak = support::peak_rss_bytes().unwrap_or(0);
+        json!({
+            "score_s": score_s,
+            "group_s": group_s,
+            "candidate_pairs": scored.num_candidates(),
+            "candidate_pairs_by_first_stage": by_stage,
+            "candidate_pairs_with_evidence_bytes_per_article": (scored.heap_bytes() as f64 / n as f64).round(),
+            "peak_bytes_per_article_beyond_previous": if peak_reset {
+                Some((peak.saturating_sub(rss_before) as f64 / n as f64).round())
+            } else {
+                None
+            },
+            "same_grouping_as_group": again == grouping,
+        })
+    };
+
     let report = json!({
         "articles": n,
         "source": source,
@@ -243,14 +276,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "text_mb": text_bytes as f64 / 1e6,
         "id_mb": id_bytes as f64 / 1e6,
         "load_or_generate_s": generate_s,
-        "score_s": score_s,
-        "group_s": group_s,
-        "pipeline_s": score_s + group_s,
-        "articles_per_s": n as f64 / (score_s + group_s),
-        "candidate_pairs": candidates,
-        "candidate_pairs_by_first_stage": by_stage,
+        "pipeline_s": pipeline_s,
+        "articles_per_s": n as f64 / pipeline_s,
         "duplicate_groups": groups,
         "articles_in_duplicate_groups": in_groups,
+        "links_in_groups": links_in_groups,
         "rss_before_pipeline_mb": rss_before as f64 / 1e6,
         "peak_rss_pipeline_mb": if peak_reset { Some(peak as f64 / 1e6) } else { None },
         "peak_bytes_per_article_beyond_texts": if peak_reset { Some(beyond.round()) } else { None },
@@ -258,8 +288,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "signatures": signatures_b.round(),
             "verification_features": features_b.round(),
             "analysis_struct": analysis_struct,
-            "candidate_pairs_with_evidence": (scored_bytes / n as f64).round(),
         },
+        "score_path": score_path,
         "num_hashes": k,
         "channels": dedup.config().channels.len(),
     });

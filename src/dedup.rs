@@ -4,12 +4,13 @@ use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
-use crate::group::verify::{Measured, Scratch, Side};
+use crate::group::dense::Vocabulary;
+use crate::group::verify::{DenseScratch, Measured, Side};
 use crate::group::{
-    self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, Prepared, SentenceCounts, Stage,
-    Verifier, Weights,
+    self, DocFeatures, Evidence, FeatureBuffer, Grouping, Idf, KeywordConfig, Link, SentenceCounts, Stage, Verifier,
+    Weights,
 };
-use crate::lsh::{BandingParams, candidate_pairs};
+use crate::lsh::{BandingParams, candidate_pairs_by_key};
 use crate::minhash::MinHashSignature;
 use crate::minhash::{MinHashConfig, MinHasher, Scheme, SignBuffer};
 use crate::shingle::{ShingleConfig, ShingleUnit};
@@ -361,7 +362,7 @@ impl Deduplicator {
 
     /// [`analyze`](Self::analyze) for many texts, in parallel with the `parallel` feature.
     pub fn analyze_batch<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Vec<Analysis> {
-        let pool = BufferPool::default();
+        let pool = BufferPool::<AnalyzeBuffer>::default();
         crate::par::map_with(texts, || pool.take(), |buf, t| self.analyze_with(t.as_ref(), buf.get()))
     }
 
@@ -407,7 +408,7 @@ impl Deduplicator {
     /// [`ErrorKind::Input`](crate::ErrorKind::Input) if there are more than 2^32 texts.
     pub fn group_texts<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Result<Grouping> {
         let refs: Vec<&str> = texts.iter().map(|t| t.as_ref()).collect();
-        Ok(self.score_canonical(&refs)?.group(self.config.threshold))
+        Ok(self.score_canonical(&refs, Keep::Linked)?.group(self.config.threshold))
     }
 
     /// Groups `(id, text)` items. Positions in the returned [`Grouping`] are input positions.
@@ -420,7 +421,7 @@ impl Deduplicator {
     /// [`ErrorKind::Input`](crate::ErrorKind::Input) if two items share an id, or there are
     /// more than 2^32 items.
     pub fn group<Id: Ord, T: AsRef<str> + Sync>(&self, items: &[(Id, T)]) -> Result<Grouping> {
-        Ok(self.score(items)?.group(self.config.threshold))
+        Ok(self.score_items(items, Keep::Linked)?.group(self.config.threshold))
     }
 
     /// Runs the pipeline up to verification: every candidate pair with its evidence, whatever
@@ -431,6 +432,11 @@ impl Deduplicator {
     ///
     /// As [`group`](Self::group).
     pub fn score<Id: Ord, T: AsRef<str> + Sync>(&self, items: &[(Id, T)]) -> Result<Scored> {
+        self.score_items(items, Keep::All)
+    }
+
+    /// [`score`](Self::score), keeping the pairs `keep` asks for.
+    fn score_items<Id: Ord, T: AsRef<str> + Sync>(&self, items: &[(Id, T)], keep: Keep) -> Result<Scored> {
         let mut order: Vec<usize> = (0..items.len()).collect();
         order.sort_by(|&a, &b| items[a].0.cmp(&items[b].0));
         for w in order.windows(2) {
@@ -439,52 +445,117 @@ impl Deduplicator {
             }
         }
         let texts: Vec<&str> = order.iter().map(|&i| items[i].1.as_ref()).collect();
-        let mut scored = self.score_canonical(&texts)?;
+        let mut scored = self.score_canonical(&texts, keep)?;
         scored.order = order;
         Ok(scored)
     }
 
-    /// Scores texts in canonical order.
-    fn score_canonical(&self, texts: &[&str]) -> Result<Scored> {
+    /// Scores texts in canonical order, keeping the pairs `keep` asks for.
+    fn score_canonical(&self, texts: &[&str], keep: Keep) -> Result<Scored> {
         let n = texts.len();
         if n > u32::MAX as usize {
             return Err(Error::input("more than 2^32 texts in one batch"));
         }
-        let mut analyses = self.analyze_batch(texts);
-        self.strip_boilerplate(&mut analyses);
-        let idf = self.idf(&analyses);
+        // First pass: each text's fingerprint and, for each channel, whether its signature is
+        // empty and the signature's band keys (one flat table). Candidates are found and the keys
+        // freed before the second pass extracts features, so the two are never held together.
+        // With the keyword stage on, the rows also hold the signature values (two to a slot), to
+        // tell near copies among the candidates (see `families`).
+        let with_values = self.config.keywords.is_some();
+        let slots = |h: &MinHasher, b: &BandingParams| {
+            1 + b.bands() as usize + if with_values { (h.config().num_hashes as usize).div_ceil(2) } else { 0 }
+        };
+        let width: usize = self.stages.iter().map(|(h, b)| slots(h, b)).sum();
+        let init = || (SignBuffer::new(), String::new());
+        let (keys, prints) = crate::par::fill_rows_with(texts, width, init, |(sign, normalized), t, row| {
+            Normalizer::new().normalize_into(self.clip(t), normalized);
+            let mut at = 0;
+            for (hasher, banding) in &self.stages {
+                let bands = banding.bands() as usize;
+                let sig = hasher.sign_normalized_with(normalized, sign);
+                // The row has `slots(hasher, banding)` slots per channel: presence, band keys, values.
+                let end = at + slots(hasher, banding);
+                if let Some((present, rest)) = row.get_mut(at..end).and_then(|s| s.split_first_mut()) {
+                    *present = u64::from(!sig.is_empty());
+                    let (keys, values) = rest.split_at_mut(bands.min(rest.len()));
+                    for (b, k) in keys.iter_mut().enumerate() {
+                        *k = banding.band_key(&sig, b);
+                    }
+                    for (slot, two) in values.iter_mut().zip(sig.values().chunks(2)) {
+                        *slot = two.iter().rev().fold(0u64, |acc, &v| (acc << 32) | u64::from(v));
+                    }
+                }
+                at = end;
+            }
+            (!normalized.is_empty()).then(|| xxh3_64(normalized.as_bytes()))
+        });
         // Candidates from every channel, remembering the first channel that proposed each.
         let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
-        for (c, (_, banding)) in self.stages.iter().enumerate() {
-            let sigs: Vec<&MinHashSignature> = analyses.iter().map(|a| &a.signatures[c]).collect();
-            let pairs = candidate_pairs(&sigs, *banding, self.config.max_bucket)?;
+        // Where each channel's slots start in a row.
+        let mut starts = Vec::with_capacity(self.stages.len());
+        let mut at = 0;
+        for (c, (hasher, banding)) in self.stages.iter().enumerate() {
+            let bands = banding.bands() as usize;
+            starts.push(at);
+            // Row `i` of `keys` is `keys[i * width..(i + 1) * width]`, and this channel's slots are
+            // `at..at + slots(hasher, banding)` of it; `i < n <= u32::MAX`.
+            let present: Vec<u32> = (0..n).filter(|&i| keys[i * width + at] != 0).map(|i| i as u32).collect();
+            let key = |i: u32, b: usize| keys[i as usize * width + at + 1 + b];
+            let pairs = candidate_pairs_by_key(&present, bands, self.config.max_bucket, key);
             candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
+            at += slots(hasher, banding);
         }
-        // Near copies, found by their signatures, make families, over which the keyword stage
-        // ranks words and word weights are counted. Pair ends and family members are positions
-        // below `n = analyses.len()`.
+        // Near copies among the candidates make families, over which the keyword stage ranks
+        // words and word weights are counted: the same test as `near_copies` on the values.
         let family = match self.config.keywords {
-            Some(_) => families(n, &candidates, |a, b, c| near_copies(&analyses[a], &analyses[b], c)),
+            Some(_) => families(n, &candidates, |a, b, c| {
+                // `c` is a channel and `a`, `b` positions below `n`: their slots are in `keys`.
+                let (hasher, banding) = &self.stages[c];
+                let k = hasher.config().num_hashes as usize;
+                let from = starts[c] + 1 + banding.bands() as usize;
+                let (x, y) = (&keys[a * width + from..], &keys[b * width + from..]);
+                let equal = (0..k)
+                    .filter(|&v| (x[v / 2] >> (32 * (v % 2))) as u32 == (y[v / 2] >> (32 * (v % 2))) as u32)
+                    .count();
+                keys[a * width + starts[c]] != 0 && keys[b * width + starts[c]] != 0 && near_enough(equal, k)
+            }),
             None => Vec::new(),
         };
-        // Signatures have done their work: free them before verification's own memory peaks.
-        for a in &mut analyses {
-            a.signatures = Vec::new();
-        }
-        // Each word's document frequency, looked up once for the keyword stage and the weights.
-        let dfs: Vec<Vec<u32>> = crate::par::map(&analyses, |a| idf.dfs(&a.features));
-        let excess = family_excess(&family, |i| analyses[i].features.bag());
+        drop(keys);
+        drop(starts);
+        // Second pass: verification features, without the sentences that are boilerplate across
+        // the batch (each document's stripped features replace its own at once).
+        let pool = BufferPool::<FeatureBuffer>::default();
+        let mut features: Vec<DocFeatures> =
+            crate::par::map_with(texts, || pool.take(), |buf, t| DocFeatures::extract(self.clip(t), buf.get()));
+        drop(pool);
+        let docs: Vec<&DocFeatures> = features.iter().collect();
+        let counts = SentenceCounts::of_batch(&docs);
+        drop(docs);
+        crate::par::for_each_mut(&mut features, |i, f| {
+            if let Some(s) = counts.strip(i, f) {
+                *f = s;
+            }
+            f.forget_sentence_keys();
+        });
+        drop(counts);
+        // Words become dense ids: frequencies and weights are then arrays indexed by word.
+        let mut vocab = Vocabulary::densify(&mut features, |f| f, |f| f, self.config.idf_prior);
+        // Words held by several members of a family (by id), for family frequencies.
+        let excess = family_excess(&family, |i| features[i].bag());
         if let Some(kw) = &self.config.keywords {
-            let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
-            let found = kw.candidate_pairs_df(&docs, &dfs, excess.as_ref());
+            let docs: Vec<&DocFeatures> = features.iter().collect();
+            let found = kw.candidate_pairs_dense(&docs, &vocab, excess.as_ref());
             candidates.extend(found.into_iter().map(|(a, b)| (a, b, KEYWORDS)));
         }
         // Word weights count families: N is the number of families, a word's frequency the
         // number of families holding it (its document frequency less its excess).
-        let weights = idf.family_weights(num_families(n, &family), excess.as_ref());
+        vocab.count_families(num_families(n, &family), excess.as_ref(), self.config.idf_prior);
+        drop(excess);
+        drop(family);
         // Identical normalized texts (non-empty) are linked to the first of their kind.
         let mut by_print: Vec<(u64, u32)> =
-            analyses.iter().enumerate().filter_map(|(i, a)| a.fingerprint.map(|f| (f, i as u32))).collect();
+            prints.iter().enumerate().filter_map(|(i, p)| p.map(|f| (f, i as u32))).collect();
         by_print.sort_unstable();
         for run in by_print.chunk_by(|x, y| x.0 == y.0) {
             for &(_, j) in &run[1..] {
@@ -495,54 +566,84 @@ impl Deduplicator {
         candidates.dedup_by_key(|x| (x.0, x.1));
         candidates.shrink_to_fit();
         drop(by_print);
-        // Each document's word weights once, not once per pair it is in.
-        let verifier = Verifier::with_weights(weights, self.config.threshold);
-        let dfs: Vec<(Vec<u32>, &DocFeatures)> = dfs.into_iter().zip(analyses.iter().map(|a| &a.features)).collect();
-        let prepared: Vec<Prepared> = crate::par::map_owned(dfs, |(mut df, doc)| {
-            weights.adjust_dfs(doc, &mut df);
-            verifier.prepare_df(df)
-        });
+        // Weights come from `vocab`; the verifier's own are not used.
+        let idf = Idf::with_docs(n, self.config.idf_prior);
+        let verifier = Verifier::new(&idf, self.config.threshold);
+        let dense = vocab.weights();
         // Pairs are verified grouped by their document with more sentences, whose lookup tables
         // each worker's scratch then builds once per run of pairs. Results are written back in
         // candidate order, a slice of pairs at a time to bound the memory in flight.
-        let by_long: Vec<u32> = if candidates.len() <= u32::MAX as usize {
-            group_by_longer(&candidates, |i| analyses[i].features.num_sentences())
+        let mut by_long: Vec<u32> = if candidates.len() <= u32::MAX as usize {
+            group_by_longer(&candidates, |i| features[i].num_sentences())
         } else {
             Vec::new() // More than 2^32 pairs are verified in candidate order.
         };
-        let mut pairs: Vec<Pair> = candidates
-            .iter()
-            .map(|&(a, b, stage)| Pair { a, b, stage, exact: false, measured: Measured::default() })
-            .collect();
-        drop(candidates);
-        for start in (0..pairs.len()).step_by(VERIFY_SLICE) {
-            let end = pairs.len().min(start + VERIFY_SLICE);
+        if let Keep::Linked = keep {
+            // Linked pairs are put back in candidate order at the end: the candidates themselves
+            // can take the verification order, and the order need not be held beside them.
+            permute(&mut candidates, &mut by_long);
+            by_long = Vec::new();
+        }
+        // What the evidence needs of each document, also to decide which pairs a grouping keeps.
+        let sides: Vec<Side> = crate::par::map(&features, |f| Side::dense(f, &dense));
+        let pair_of = |(a, b, stage): (u32, u32, u8)| Pair { a, b, stage, exact: false, measured: Measured::default() };
+        let mut pairs: Vec<Pair> = match keep {
+            Keep::All => candidates.iter().copied().map(pair_of).collect(),
+            Keep::Linked => Vec::new(),
+        };
+        // When only linked pairs are kept, slices are verified from the last, and the candidates
+        // verified are freed as the linked pairs accumulate.
+        let starts: Vec<usize> = (0..candidates.len()).step_by(VERIFY_SLICE).collect();
+        for i in 0..starts.len() {
+            let start = match keep {
+                Keep::All => starts[i],
+                Keep::Linked => starts[starts.len() - 1 - i],
+            };
+            let end = candidates.len().min(start + VERIFY_SLICE);
             let slice: Vec<usize> = match by_long.get(start..end) {
                 Some(s) => s.iter().map(|&k| k as usize).collect(),
                 None => (start..end).collect(),
             };
-            let measured: Vec<Option<Measured>> = crate::par::map_with(&slice, Scratch::default, |scratch, &k| {
-                let (a, b) = (pairs[k].a as usize, pairs[k].b as usize);
-                let (x, y) = (&analyses[a], &analyses[b]);
-                if exact_evidence(x, y).is_some() {
+            let measured: Vec<Option<Measured>> = crate::par::map_with(&slice, DenseScratch::default, |ds, &k| {
+                let (a, b) = (candidates[k].0 as usize, candidates[k].1 as usize);
+                if prints[a].is_some() && prints[a] == prints[b] {
                     return None;
                 }
-                // Weights are prepared for these documents, so `measure` gives `None` only when one
-                // has no word, and a zero `Measured` then gives the same evidence.
-                let m = verifier.measure(&x.features, &prepared[a], &y.features, &prepared[b], Some((a, b)), scratch);
+                // `measure_dense` gives `None` only when a document has no word, and a zero `Measured`
+                // then gives the same evidence.
+                let docs = (&features[a], &features[b]);
+                let m = verifier.measure_dense(docs, (a, b), &dense, (sides[a], sides[b]), ds);
                 Some(m.unwrap_or_default())
             });
-            // `slice` holds positions of `pairs` (`by_long` is a permutation of them).
+            // `slice` holds positions of `candidates` (`by_long` is a permutation of them), which
+            // `pairs` has one slot each for when it keeps all.
             for (&k, m) in slice.iter().zip(measured) {
-                let pair = &mut pairs[k];
+                let mut pair = pair_of(candidates[k]);
                 match m {
                     Some(m) => pair.measured = m,
                     None => pair.exact = true,
                 }
+                match keep {
+                    Keep::All => pairs[k] = pair,
+                    Keep::Linked => {
+                        if pair.link(&sides).evidence.score >= self.config.threshold {
+                            pairs.push(pair);
+                        }
+                    }
+                }
+            }
+            if let Keep::Linked = keep {
+                candidates.truncate(start);
+                candidates.shrink_to_fit();
             }
         }
-        let sides = analyses.iter().zip(&prepared).map(|(a, p)| p.side(&a.features)).collect();
-        let priority = analyses.iter().map(|a| a.features.len() as u64).collect();
+        drop(candidates);
+        if let Keep::Linked = keep {
+            // In candidate order, as when all are kept.
+            pairs.sort_unstable_by_key(|p| (p.a, p.b));
+            pairs.shrink_to_fit();
+        }
+        let priority = features.iter().map(|f| f.len() as u64).collect();
         Ok(Scored { pairs, sides, priority, order: (0..n).collect() })
     }
 }
@@ -555,9 +656,19 @@ const FAMILY_JACCARD: f64 = 0.5;
 /// is near nothing).
 pub(crate) fn near_copies(a: &Analysis, b: &Analysis, channel: usize) -> bool {
     match (a.signatures.get(channel), b.signatures.get(channel)) {
-        (Some(x), Some(y)) => x.jaccard_unchecked(y) >= FAMILY_JACCARD,
+        (Some(x), Some(y)) if !x.is_empty() && !y.is_empty() => {
+            let equal = x.values().iter().zip(y.values()).filter(|(p, q)| p == q).count();
+            near_enough(equal, x.values().len())
+        }
         _ => false,
     }
+}
+
+/// Whether `equal` of `k` signature values agreeing makes two documents near copies: an
+/// estimated Jaccard similarity of at least [`FAMILY_JACCARD`], computed as
+/// `MinHashSignature::jaccard` computes it.
+fn near_enough(equal: usize, k: usize) -> bool {
+    k > 0 && equal as f64 / k as f64 >= FAMILY_JACCARD
 }
 
 /// Each document's near-copy family, as its lowest member's position: documents joined by a
@@ -660,6 +771,32 @@ fn group_by_longer(pairs: &[(u32, u32, u8)], sentences: impl Fn(usize) -> usize)
     order
 }
 
+/// Reorders `items` so that `items[i]` becomes the old `items[order[i]]`, in place; `order` (a
+/// permutation of the positions, or empty for none) is used up.
+fn permute<T: Copy>(items: &mut [T], order: &mut [u32]) {
+    if order.len() != items.len() {
+        return;
+    }
+    // Positions are below `items.len() == order.len()`; a position done is marked `u32::MAX`.
+    for i in 0..items.len() {
+        if order[i] == u32::MAX {
+            continue;
+        }
+        let first = items[i];
+        let mut j = i;
+        loop {
+            let k = order[j] as usize;
+            order[j] = u32::MAX;
+            if k == i || k >= items.len() {
+                items[j] = first;
+                break;
+            }
+            items[j] = items[k];
+            j = k;
+        }
+    }
+}
+
 /// The evidence of two texts identical after normalization.
 const EXACT: Evidence = Evidence {
     score: 1.0,
@@ -675,6 +812,15 @@ const EXACT: Evidence = Evidence {
 /// The evidence of two texts identical after normalization (non-empty), or `None`.
 fn exact_evidence(a: &Analysis, b: &Analysis) -> Option<Evidence> {
     (a.fingerprint.is_some() && a.fingerprint == b.fingerprint).then_some(EXACT)
+}
+
+/// Which verified pairs a batch keeps.
+#[derive(Clone, Copy, Debug)]
+enum Keep {
+    /// Every candidate pair, for [`Scored`] at any threshold.
+    All,
+    /// The pairs linked at the configured threshold: all that grouping at it needs.
+    Linked,
 }
 
 /// Stage number of the keyword stage in candidate lists.
@@ -734,12 +880,18 @@ struct AnalyzeBuffer {
 
 /// Analysis buffers handed from one parallel job to the next: a worker runs many jobs of a
 /// batch, and each buffer's word cache then warms up once per worker rather than once per job.
-#[derive(Debug, Default)]
-struct BufferPool(std::sync::Mutex<Vec<AnalyzeBuffer>>);
+#[derive(Debug)]
+struct BufferPool<T>(std::sync::Mutex<Vec<T>>);
 
-impl BufferPool {
+impl<T> Default for BufferPool<T> {
+    fn default() -> Self {
+        BufferPool(std::sync::Mutex::new(Vec::new()))
+    }
+}
+
+impl<T: Default> BufferPool<T> {
     /// A buffer from the pool, or a new one; it goes back when dropped.
-    fn take(&self) -> Pooled<'_> {
+    fn take(&self) -> Pooled<'_, T> {
         let buf = self.0.lock().ok().and_then(|mut v| v.pop());
         Pooled { buf, pool: self }
     }
@@ -747,18 +899,18 @@ impl BufferPool {
 
 /// A buffer of a [`BufferPool`], returned to it on drop.
 #[derive(Debug)]
-struct Pooled<'p> {
-    buf: Option<AnalyzeBuffer>,
-    pool: &'p BufferPool,
+struct Pooled<'p, T> {
+    buf: Option<T>,
+    pool: &'p BufferPool<T>,
 }
 
-impl Pooled<'_> {
-    fn get(&mut self) -> &mut AnalyzeBuffer {
-        self.buf.get_or_insert_with(AnalyzeBuffer::default)
+impl<T: Default> Pooled<'_, T> {
+    fn get(&mut self) -> &mut T {
+        self.buf.get_or_insert_with(T::default)
     }
 }
 
-impl Drop for Pooled<'_> {
+impl<T> Drop for Pooled<'_, T> {
     fn drop(&mut self) {
         if let (Some(buf), Ok(mut pool)) = (self.buf.take(), self.pool.0.lock()) {
             pool.push(buf);
@@ -809,17 +961,51 @@ impl Scored {
 
     /// Groups with links whose score is at least `threshold`.
     pub fn group(&self, threshold: f64) -> Grouping {
-        let kept: Vec<Link> =
-            self.pairs.iter().map(|p| p.link(&self.sides)).filter(|l| l.evidence.score >= threshold).collect();
-        let weighted: Vec<(usize, usize, f64)> = kept.iter().map(|l| (l.a, l.b, l.evidence.score)).collect();
+        // The links kept, as positions of `pairs`: each is rebuilt when needed rather than held
+        // (80 bytes) beside the grouping built from them.
+        let mut kept: Vec<usize> = Vec::new();
+        let mut weighted: Vec<(usize, usize, f64)> = Vec::new();
+        for (k, p) in self.pairs.iter().enumerate() {
+            let l = p.link(&self.sides);
+            if l.evidence.score >= threshold {
+                kept.push(k);
+                weighted.push((l.a, l.b, l.evidence.score));
+            }
+        }
         let labels = group::cluster(self.priority.len(), &weighted, &self.priority);
-        Grouping::new(&labels, kept).remap(&self.order)
+        drop(weighted);
+        // Labels and links in input positions, grouped once: what grouping in canonical
+        // positions and then remapping gives, without the canonical grouping held beside it.
+        // Labels and link ends are canonical positions, below `order.len()`.
+        let mut input_labels = vec![0; labels.len()];
+        for (p, &l) in labels.iter().enumerate() {
+            input_labels[self.order[p]] = self.order[l];
+        }
+        let links = kept.into_iter().map(|k| {
+            // `k` is a position of `pairs`.
+            let l = self.pairs[k].link(&self.sides);
+            let (a, b) = (self.order[l.a], self.order[l.b]);
+            Link { a: a.min(b), b: a.max(b), ..l }
+        });
+        Grouping::new(&input_labels, links)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permute_reorders_in_place() {
+        let mut items: Vec<u32> = (100..110).collect();
+        let mut order = vec![3, 0, 1, 2, 9, 5, 6, 8, 7, 4];
+        let expected: Vec<u32> = order.iter().map(|&k| items[k as usize]).collect();
+        permute(&mut items, &mut order);
+        assert_eq!(items, expected);
+        // No order: nothing moves.
+        permute(&mut items, &mut []);
+        assert_eq!(items, expected);
+    }
 
     #[test]
     fn default_config_is_valid() {

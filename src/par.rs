@@ -53,22 +53,6 @@ where
     }
 }
 
-/// Maps `f` over owned `items` in order.
-pub(crate) fn map_owned<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
-where
-    T: Send,
-    R: Send,
-    F: Fn(T) -> R + Sync + Send,
-{
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        items.into_par_iter().with_min_len(8).map(f).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    items.into_iter().map(f).collect()
-}
-
 /// Sorts `v` (unstable, so equal elements must be indistinguishable for determinism).
 pub(crate) fn sort_unstable<T: Ord + Send>(v: &mut [T]) {
     #[cfg(feature = "parallel")]
@@ -90,6 +74,39 @@ pub(crate) fn threads() -> usize {
     {
         1
     }
+}
+
+/// A flat `items.len() × width` table whose row `i` is filled by `f(state, &items[i], row)`,
+/// with per-worker state from `init`, and the value `f` returns for each item, in order; rows
+/// in parallel with the `parallel` feature.
+pub(crate) fn fill_rows_with<T, R, V, S, I, F>(items: &[T], width: usize, init: I, f: F) -> (Vec<R>, Vec<V>)
+where
+    T: Sync,
+    R: Default + Clone + Send,
+    V: Send,
+    I: Fn() -> S + Sync + Send,
+    F: Fn(&mut S, &T, &mut [R]) -> V + Sync + Send,
+{
+    let mut out = vec![R::default(); items.len() * width];
+    if width == 0 {
+        let values = map_with(items, init, |s, t| f(s, t, &mut []));
+        return (out, values);
+    }
+    #[cfg(feature = "parallel")]
+    let values = {
+        use rayon::prelude::*;
+        out.par_chunks_mut(width)
+            .zip(items.par_iter())
+            .with_min_len(8)
+            .map_init(init, |s, (row, t)| f(s, t, row))
+            .collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let values = {
+        let mut s = init();
+        out.chunks_mut(width).zip(items).map(|(row, t)| f(&mut s, t, row)).collect()
+    };
+    (out, values)
 }
 
 /// A flat `items.len() × width` table whose row `i` is filled by `f(&items[i], row)`, rows in

@@ -739,6 +739,22 @@ impl DocFeatures {
     }
 }
 
+impl DocFeatures {
+    /// Replaces every word (in the bag and the numbers) by `f` of it; `f` must be strictly
+    /// increasing on the bag's words, so that the bag stays sorted and its positions hold.
+    pub(crate) fn map_words(&mut self, f: impl Fn(u32) -> u32) {
+        for w in self.bag.iter_mut().chain(self.numbers.iter_mut()) {
+            *w = f(*w);
+        }
+    }
+
+    /// Frees the sentence keys (then none): for a batch that has stripped its boilerplate and
+    /// needs the features for verification only.
+    pub(crate) fn forget_sentence_keys(&mut self) {
+        self.sentence_keys = Vec::new();
+    }
+}
+
 /// How many documents of a batch hold each sentence (by [`DocFeatures::sentence_keys`]), to
 /// tell site boilerplate from story text.
 ///
@@ -819,25 +835,29 @@ impl SentenceCounts {
         // Each sentence as `(key << 32) | (repeat << 31) | position`, `position` its place among
         // the batch's sentences (below 2^31) and `repeat` set on all but one sentence of each key
         // in a document, so that a document counts once per key, as in `add`.
-        let items: Vec<(&DocFeatures, usize)> = docs.iter().copied().zip(starts.iter().copied()).collect();
-        let per_doc: Vec<Vec<u64>> = crate::par::map(&items, |&(d, start)| {
-            let mut v: Vec<u64> = (start..)
-                .zip(d.sentence_keys())
-                .map(|(position, &key)| (u64::from(key) << 32) | position as u64)
-                .collect();
+        // Written in place, one document's slice at a time (no second copy of the batch's
+        // sentences): `starts` splits `sentences` into the documents' slices, in order.
+        let mut sentences: Vec<u64> = vec![0; total];
+        let mut slices: Vec<(&DocFeatures, usize, &mut [u64])> = Vec::with_capacity(docs.len());
+        let mut rest: &mut [u64] = &mut sentences;
+        for (d, w) in docs.iter().zip(starts.windows(2)) {
+            let (mine, tail) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
+            slices.push((d, w[0], mine));
+            rest = tail;
+        }
+        crate::par::for_each_mut(&mut slices, |_, (d, start, v)| {
+            for ((e, position), &key) in v.iter_mut().zip(*start..).zip(d.sentence_keys()) {
+                *e = (u64::from(key) << 32) | position as u64;
+            }
             v.sort_unstable();
             let mut prev = None;
-            for e in &mut v {
+            for e in v.iter_mut() {
                 let key = Some(*e >> 32);
                 *e |= u64::from(key == prev) << 31;
                 prev = key;
             }
-            v
         });
-        let mut sentences: Vec<u64> = Vec::with_capacity(total);
-        for v in per_doc {
-            sentences.extend(v);
-        }
+        drop(slices);
         // Positions are distinct, so the order is total and the sort deterministic.
         crate::par::sort_unstable(&mut sentences);
         let mut counts = vec![0u32; total];
@@ -936,6 +956,12 @@ impl Idf {
             }
         }
         Idf { df, docs: n, prior }
+    }
+
+    /// Weights of a batch of `docs` documents with `prior`, without document frequencies: for
+    /// [`Weights::weight_of_df`] over frequencies counted elsewhere.
+    pub(crate) fn with_docs(docs: usize, prior: f64) -> Idf {
+        Idf { df: FxHashMap::default(), docs, prior }
     }
 
     /// Adds one document's words (for indexes that grow).

@@ -8,8 +8,9 @@
 //! from all-pairs similarity search: the rare words carry most of the weighted overlap, so
 //! looking only at them loses few similar pairs and touches few others.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::dense::Vocabulary;
 use super::features::{DocFeatures, Idf};
 
 /// Settings of the keyword candidate stage.
@@ -91,47 +92,80 @@ impl KeywordConfig {
         dfs: &[Vec<u32>],
         excess: Option<&FxHashMap<u32, u32>>,
     ) -> Vec<(u32, u32)> {
-        let with_df: Vec<(&DocFeatures, &Vec<u32>)> = docs.iter().copied().zip(dfs).collect();
-        // `(family frequency, word)` of a document's eligible words.
-        let eligible = |doc: &'_ DocFeatures, df: &'_ [u32], out: &mut Vec<(u32, u32)>| {
-            for (&df, &w) in df.iter().zip(doc.bag()) {
-                let f = excess.map_or(df, |m| df.saturating_sub(m.get(&w).copied().unwrap_or(0)));
-                if self.eligible_in_families(df, f, w) {
-                    out.push((f, w));
-                }
-            }
+        // `dfs[d]` has one frequency per word of `docs[d]`'s bag.
+        let rank = |d: usize, i: usize, w: u32| {
+            let df = dfs.get(d).and_then(|f| f.get(i)).copied().unwrap_or(0);
+            (df, df.saturating_sub(excess.and_then(|m| m.get(&w)).copied().unwrap_or(0)))
         };
-        // Each document's keywords, and how many eligible words it has.
-        let keywords: Vec<(usize, Vec<u32>)> = crate::par::map_with(&with_df, Vec::new, |buf, &(doc, df)| {
+        self.candidate_pairs_by(docs, rank, |w| w, None)
+    }
+
+    /// [`candidate_pairs_df`](Self::candidate_pairs_df) over documents holding dense word ids
+    /// ([`Vocabulary`]), with `excess` by id: the same pairs as over their word hashes.
+    pub(crate) fn candidate_pairs_dense(
+        &self,
+        docs: &[&DocFeatures],
+        vocab: &Vocabulary,
+        excess: Option<&FxHashMap<u32, u32>>,
+    ) -> Vec<(u32, u32)> {
+        let rank = |_: usize, _: usize, w: u32| {
+            let df = vocab.df(w);
+            (df, df.saturating_sub(excess.and_then(|m| m.get(&w)).copied().unwrap_or(0)))
+        };
+        self.candidate_pairs_by(docs, rank, |w| vocab.hash(w), Some(vocab.len()))
+    }
+
+    /// Candidate pairs where `rank(d, i, w)` is the document frequency and the family frequency
+    /// of word `w`, at position `i` of document `d`'s bag, and `hash(w)` its word hash. Words
+    /// need only sort as their hashes do (ties of frequency are broken by the word); `space` is
+    /// their number when they are dense ids (all below it).
+    fn candidate_pairs_by<R, H>(&self, docs: &[&DocFeatures], rank: R, hash: H, space: Option<usize>) -> Vec<(u32, u32)>
+    where
+        R: Fn(usize, usize, u32) -> (u32, u32) + Sync,
+        H: Fn(u32) -> u32 + Sync,
+    {
+        let (rank, hash) = (&rank, &hash);
+        // `d` is a position of `docs`; `(family frequency, word)` of its eligible words.
+        let eligible_words = |d: usize| {
+            docs[d].bag().iter().enumerate().filter_map(move |(i, &w)| {
+                let (df, families) = rank(d, i, w);
+                self.eligible_in_families(df, families, hash(w)).then_some((families, w))
+            })
+        };
+        let positions: Vec<usize> = (0..docs.len()).collect();
+        // Document `d`'s keywords (`buf` is scratch). They are found twice, here to know which
+        // words are keywords at all and in the count below, rather than held for every document.
+        let keywords_of = |buf: &mut Vec<(u32, u32)>, d: usize| {
             buf.clear();
-            eligible(doc, df, buf);
-            (buf.len(), self.rarest(buf))
-        });
-        // Postings of every eligible word: word -> documents containing it.
-        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(keywords.iter().map(|k| k.0).sum());
-        let mut buf = Vec::new();
-        for (d, &(doc, df)) in with_df.iter().enumerate() {
-            buf.clear();
-            eligible(doc, df, &mut buf);
-            entries.extend(buf.iter().map(|&(_, w)| (w, d as u32)));
+            buf.extend(eligible_words(d));
+            self.rarest(buf)
+        };
+        let mut keyword = Keywords::new(space);
+        for chunk in positions.chunks(CHUNK) {
+            for k in crate::par::map_with(chunk, Vec::new, |buf, &d| keywords_of(buf, d)) {
+                keyword.extend(k);
+            }
         }
-        drop(with_df);
-        crate::par::sort_unstable(&mut entries);
-        let mut postings: FxHashMap<u32, (usize, usize)> = FxHashMap::default();
-        for run in entries.chunk_by(|a, b| a.0 == b.0) {
-            let start = run.as_ptr() as usize - entries.as_ptr() as usize;
-            let start = start / std::mem::size_of::<(u32, u32)>();
-            postings.insert(run[0].0, (start, start + run.len()));
-        }
-        let positions: Vec<usize> = (0..keywords.len()).collect();
+        // Postings of the words that are some document's keyword (the only ones looked up): the
+        // documents in which each is eligible.
+        let postings = match space {
+            Some(space) => {
+                Postings::dense(docs.len(), space, |d| eligible_words(d).map(|x| x.1).filter(|&w| keyword.contains(w)))
+            }
+            None => Postings::hashed(docs.len(), |d| eligible_words(d).map(|x| x.1).filter(|&w| keyword.contains(w))),
+        };
+        drop(keyword);
         // Per worker: how many of one document's keywords each other document holds (a dense
-        // array, zero between documents), and which documents it touched.
-        let scratch = || (vec![0u32; keywords.len()], Vec::<u32>::new());
-        let per_doc: Vec<Vec<(u32, u32)>> = crate::par::map_with(&positions, scratch, |(counts, touched), &d| {
-            // In bounds: `d` and the documents of the postings are positions of `docs`.
-            for w in &keywords[d].1 {
-                if let Some(&(s, e)) = postings.get(w) {
-                    for &(_, other) in &entries[s..e] {
+        // array, zero between documents), which documents it touched, and scratch for keywords.
+        let scratch = || (vec![0u32; docs.len()], Vec::<u32>::new(), Vec::new());
+        // The pairs, sorted without repeats once they have grown by a quarter (a pair is often
+        // found from both its documents).
+        let (mut all, mut deduped): (Vec<(u32, u32)>, usize) = (Vec::new(), 0);
+        for chunk in positions.chunks(CHUNK) {
+            let per_doc = crate::par::map_with(chunk, scratch, |(counts, touched, buf), &d| {
+                // In bounds: the documents of the postings are positions of `docs`.
+                for w in keywords_of(buf, d) {
+                    for &other in postings.of(w) {
                         if other as usize != d {
                             let c = &mut counts[other as usize];
                             if *c == 0 {
@@ -141,22 +175,148 @@ impl KeywordConfig {
                         }
                     }
                 }
-            }
-            let d = d as u32;
-            let mut out: Vec<(u32, u32)> = Vec::new();
-            for &o in touched.iter() {
-                if std::mem::take(&mut counts[o as usize]) >= self.min_shared {
-                    out.push((d.min(o), d.max(o)));
+                let d = d as u32;
+                let mut out: Vec<(u32, u32)> = Vec::new();
+                for &o in touched.iter() {
+                    if std::mem::take(&mut counts[o as usize]) >= self.min_shared {
+                        out.push((d.min(o), d.max(o)));
+                    }
                 }
+                touched.clear();
+                out
+            });
+            all.extend(per_doc.into_iter().flatten());
+            if all.len() > deduped + deduped / 4 + CHUNK {
+                crate::par::sort_unstable(&mut all);
+                all.dedup();
+                deduped = all.len();
             }
-            touched.clear();
-            out.sort_unstable();
-            out
-        });
-        let mut all: Vec<(u32, u32)> = per_doc.into_iter().flatten().collect();
+        }
         crate::par::sort_unstable(&mut all);
         all.dedup();
         all
+    }
+}
+
+/// Documents per parallel run of the keyword stage (what a run returns is held until merged).
+const CHUNK: usize = 1 << 16;
+
+/// The words that are some document's keyword.
+enum Keywords {
+    /// By dense id.
+    Dense(Vec<bool>),
+    /// By hash.
+    Hashed(FxHashSet<u32>),
+}
+
+impl Keywords {
+    /// None yet, for dense ids below `space` or (`None`) hashes.
+    fn new(space: Option<usize>) -> Keywords {
+        match space {
+            Some(space) => Keywords::Dense(vec![false; space]),
+            None => Keywords::Hashed(FxHashSet::default()),
+        }
+    }
+
+    /// Adds words (a dense id outside the space is left out).
+    fn extend(&mut self, words: impl IntoIterator<Item = u32>) {
+        match self {
+            Keywords::Dense(is) => {
+                for w in words {
+                    if let Some(k) = is.get_mut(w as usize) {
+                        *k = true;
+                    }
+                }
+            }
+            Keywords::Hashed(set) => set.extend(words),
+        }
+    }
+
+    /// Whether `w` is a keyword of some document.
+    fn contains(&self, w: u32) -> bool {
+        match self {
+            Keywords::Dense(is) => is.get(w as usize).copied().unwrap_or(false),
+            Keywords::Hashed(set) => set.contains(&w),
+        }
+    }
+}
+
+/// The documents holding each eligible word, ascending, one list after the other.
+struct Postings {
+    /// Documents.
+    docs: Vec<u32>,
+    /// Where each word's documents start in `docs`, by word index, plus the end.
+    starts: Vec<usize>,
+    /// The index of each word when words are hashes; for dense ids, the id.
+    index: Option<FxHashMap<u32, u32>>,
+}
+
+impl Postings {
+    /// Postings of dense ids below `space`, where `words(d)` are document `d`'s eligible words
+    /// (distinct): counted, then placed, document after document.
+    fn dense<I: Iterator<Item = u32>>(n: usize, space: usize, words: impl Fn(usize) -> I) -> Postings {
+        let mut starts = vec![0usize; space + 1];
+        // Ids are below `space` (an id that is not is left out).
+        for d in 0..n {
+            for w in words(d) {
+                if let Some(c) = starts.get_mut(w as usize + 1) {
+                    *c += 1;
+                }
+            }
+        }
+        for i in 0..space {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut docs = vec![0u32; starts[space]];
+        for d in 0..n {
+            for w in words(d) {
+                // `next[w]` stays below the start of the next word, within `docs`.
+                if let Some(slot) = next.get_mut(w as usize) {
+                    if let Some(x) = docs.get_mut(*slot) {
+                        *x = d as u32;
+                    }
+                    *slot += 1;
+                }
+            }
+        }
+        Postings { docs, starts, index: None }
+    }
+
+    /// Postings of word hashes, where `words(d)` are document `d`'s eligible words (distinct).
+    fn hashed<I: Iterator<Item = u32>>(n: usize, words: impl Fn(usize) -> I) -> Postings {
+        let mut entries: Vec<(u32, u32)> = Vec::new();
+        for d in 0..n {
+            entries.extend(words(d).map(|w| (w, d as u32)));
+        }
+        crate::par::sort_unstable(&mut entries);
+        let mut index: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut starts = Vec::new();
+        for (k, run) in entries.chunk_by(|a, b| a.0 == b.0).enumerate() {
+            // Fewer distinct words than `u32` hashes.
+            index.insert(run[0].0, k as u32);
+            starts.push(run.as_ptr() as usize - entries.as_ptr() as usize);
+        }
+        let size = std::mem::size_of::<(u32, u32)>();
+        let mut starts: Vec<usize> = starts.into_iter().map(|s| s / size).collect();
+        starts.push(entries.len());
+        let docs = entries.into_iter().map(|e| e.1).collect();
+        Postings { docs, starts, index: Some(index) }
+    }
+
+    /// The documents holding word `w` (none for a word that is not eligible anywhere).
+    fn of(&self, w: u32) -> &[u32] {
+        let k = match &self.index {
+            Some(index) => match index.get(&w) {
+                Some(&k) => k as usize,
+                None => return &[],
+            },
+            None => w as usize,
+        };
+        match (self.starts.get(k), self.starts.get(k + 1)) {
+            (Some(&s), Some(&e)) => self.docs.get(s..e).unwrap_or_default(),
+            _ => &[],
+        }
     }
 }
 
@@ -180,5 +340,10 @@ mod tests {
         let idf = Idf::new(refs.iter().copied(), 0.0);
         let pairs = KeywordConfig::default().candidate_pairs(&refs, &idf);
         assert_eq!(pairs, vec![(0, 1), (2, 3)]);
+        // Over dense word ids, the same pairs.
+        let mut dense = docs.clone();
+        let vocab = Vocabulary::densify(&mut dense, |d| d, |d| d, 0.0);
+        let refs: Vec<&DocFeatures> = dense.iter().collect();
+        assert_eq!(KeywordConfig::default().candidate_pairs_dense(&refs, &vocab, None), pairs);
     }
 }

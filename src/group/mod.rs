@@ -11,6 +11,7 @@
 //! The result of grouping is a [`Grouping`]: for each input item, its group, and for each
 //! group its representative, its members and the links that justify it.
 
+pub(crate) mod dense;
 pub mod features;
 pub mod keywords;
 pub mod verify;
@@ -95,7 +96,7 @@ impl Grouping {
     ///
     /// Every label and every link end must be a position below `labels.len()`: the callers build
     /// them from positions ([`cluster`]'s labels, or positions in the index's id order).
-    pub(crate) fn new(labels: &[usize], links: Vec<Link>) -> Grouping {
+    pub(crate) fn new(labels: &[usize], links: impl IntoIterator<Item = Link>) -> Grouping {
         let n = labels.len();
         // Indexes: `i`, every label and every link end are below `n` (see above); `number[l]` and
         // `group_of[i]` are below `groups.len()` once set.
@@ -121,27 +122,6 @@ impl Grouping {
             g.links.sort_by(|x, y| y.evidence.score.total_cmp(&x.evidence.score).then((x.a, x.b).cmp(&(y.a, y.b))));
         }
         Grouping { group_of, groups }
-    }
-
-    /// The same grouping with positions mapped through `order` (`order[p]` is the new
-    /// position of old position `p`), a permutation of the positions.
-    pub(crate) fn remap(self, order: &[usize]) -> Grouping {
-        let n = self.group_of.len();
-        // Built by `new`, so `g < groups.len()` and every position is below `n = order.len()`.
-        let mut labels = vec![0; n];
-        for (p, &g) in self.group_of.iter().enumerate() {
-            labels[order[p]] = order[self.groups[g].representative];
-        }
-        let links = self
-            .groups
-            .into_iter()
-            .flat_map(|g| g.links)
-            .map(|l| {
-                let (a, b) = (order[l.a], order[l.b]);
-                Link { a: a.min(b), b: a.max(b), ..l }
-            })
-            .collect();
-        Grouping::new(&labels, links)
     }
 
     /// The groups, in order of their first member's input position.

@@ -116,6 +116,58 @@ pub(crate) struct Side {
     alignable: bool,
 }
 
+impl Side {
+    /// The side of `doc` under batch-wide weights by word id ([`DenseWeights`]): the same as
+    /// [`Prepared::side`] with the document's words weighted so.
+    pub(crate) fn dense(doc: &DocFeatures, weights: &DenseWeights) -> Side {
+        let mut mass = Mass::default();
+        for &w in doc.bag() {
+            mass.add(f64::from(weights.weight(w)));
+        }
+        Side { mass, alignable: doc.num_sentences() >= MIN_ALIGNED_SENTENCES as usize }
+    }
+}
+
+/// Word weights of a batch whose documents hold dense word ids (see
+/// [`Vocabulary`](super::dense::Vocabulary)): the weight of id `w` is `weights[w]`, the value
+/// [`Verifier::prepare`] gives the word.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DenseWeights<'a> {
+    /// Weight of each id.
+    pub(crate) weights: &'a [f32],
+}
+
+impl DenseWeights<'_> {
+    /// The weight of id `w` (0 for an id outside the vocabulary, which batch documents never hold).
+    #[inline]
+    pub(crate) fn weight(&self, w: u32) -> f32 {
+        self.weights.get(w as usize).copied().unwrap_or(0.0)
+    }
+
+    /// Number of ids.
+    pub(crate) fn len(&self) -> usize {
+        self.weights.len()
+    }
+}
+
+/// Per-worker buffers for [`Verifier::measure_dense`]: the [`Scratch`], and the weights of the
+/// pair's two documents by bag position (the longer one's kept while pairs share it).
+#[derive(Debug, Default)]
+pub(crate) struct DenseScratch {
+    scratch: Scratch,
+    long: Option<usize>,
+    long_weights: Vec<f32>,
+    long_positive: bool,
+    short_weights: Vec<f32>,
+}
+
+/// `doc`'s weights by bag position into `out`, and whether all are finite and positive.
+fn gather(doc: &DocFeatures, weights: &DenseWeights<'_>, out: &mut Vec<f32>) -> bool {
+    out.clear();
+    out.extend(doc.bag().iter().map(|&w| weights.weight(w)));
+    out.iter().all(|&x| x.is_finite() && x > 0.0)
+}
+
 /// What [`Evidence`] needs of two documents' words together; the rest follows from each
 /// document's [`Side`] ([`evidence`](Self::evidence)), so a batch can keep this instead.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -272,10 +324,57 @@ impl<'a> Verifier<'a> {
         }
         let wa = Weighted { doc: a, bag: &pa.bag, mass: pa.mass, positive: pa.positive };
         let wb = Weighted { doc: b, bag: &pb.bag, mass: pb.mass, positive: pb.positive };
-        let (short, long, long_id) = if a.num_sentences() <= b.num_sentences() {
-            (&wa, &wb, ids.map(|i| i.1))
+        self.measure_weighted(&wa, &wb, ids, scratch)
+    }
+
+    /// [`measure`](Self::measure) for batch documents `a` and `b` (positions `ids`) holding dense
+    /// word ids, with `dense` the batch's weights by id and `sides` each document's
+    /// [`Side::dense`]: the same result as `measure` over the documents' word hashes with
+    /// prepared weights. Pairs sharing their document with more sentences should come one after
+    /// the other, as for `measure`.
+    pub(crate) fn measure_dense(
+        &self,
+        (a, b): (&DocFeatures, &DocFeatures),
+        ids: (usize, usize),
+        dense: &DenseWeights<'_>,
+        sides: (Side, Side),
+        ds: &mut DenseScratch,
+    ) -> Option<Measured> {
+        if a.is_empty() || b.is_empty() {
+            return None;
+        }
+        // The document with more sentences (the second on ties), as `measure_weighted` picks it.
+        let b_long = a.num_sentences() <= b.num_sentences();
+        let (short, long, long_id) = if b_long { (a, b, ids.1) } else { (b, a, ids.0) };
+        if ds.long != Some(long_id) {
+            ds.long_positive = gather(long, dense, &mut ds.long_weights);
+            ds.long = Some(long_id);
+        }
+        let short_positive = gather(short, dense, &mut ds.short_weights);
+        let (short_mass, long_mass) = if b_long { (sides.0.mass, sides.1.mass) } else { (sides.1.mass, sides.0.mass) };
+        let ws = Weighted { doc: short, bag: &ds.short_weights, mass: short_mass, positive: short_positive };
+        let wl = Weighted { doc: long, bag: &ds.long_weights, mass: long_mass, positive: ds.long_positive };
+        ds.scratch.key_space = dense.len() as u64;
+        if b_long {
+            self.measure_weighted(&ws, &wl, Some(ids), &mut ds.scratch)
         } else {
-            (&wb, &wa, ids.map(|i| i.0))
+            self.measure_weighted(&wl, &ws, Some(ids), &mut ds.scratch)
+        }
+    }
+
+    /// [`measure`](Self::measure) of two documents with their weights by bag position.
+    fn measure_weighted(
+        &self,
+        wa: &Weighted<'_>,
+        wb: &Weighted<'_>,
+        ids: Option<(usize, usize)>,
+        scratch: &mut Scratch,
+    ) -> Option<Measured> {
+        let (a, b) = (wa.doc, wb.doc);
+        let (short, long, long_id) = if a.num_sentences() <= b.num_sentences() {
+            (wa, wb, ids.map(|i| i.1))
+        } else {
+            (wb, wa, ids.map(|i| i.0))
         };
         scratch.use_long(long, long_id);
         // Shared words, and where each word of `short` sits in `long`'s bag.
@@ -567,6 +666,11 @@ pub(crate) struct Scratch {
     /// table: hashes are sorted, so each bucket is a range of bag positions); `radix_bits` bits.
     radix: Vec<u32>,
     radix_bits: u32,
+    /// Number of possible word keys: 0 for 32-bit hashes, the vocabulary's size for dense ids.
+    /// Buckets spread keys over it (see [`bucket`]).
+    key_space: u64,
+    /// `key_space`'s bucket multiplier for `radix`.
+    radix_scale: u64,
     /// Whether the sentence tables below are built for `long`.
     indexed: bool,
     /// Which of the long document's sentences hold each of its words: `holders[start[j]..start[j
@@ -607,10 +711,13 @@ impl Scratch {
         // Twice as many buckets as words or more (up to 2^31): most hold none or one word.
         let bits = (usize::BITS - y.len().leading_zeros() + 1).min(31);
         self.radix_bits = bits;
+        // Keys below `key_space` times this stay below 2^64, spread over the whole range.
+        self.radix_scale = u64::MAX.checked_div(self.key_space).unwrap_or(1 << 32);
+        let scale = self.radix_scale;
         self.radix.clear();
         self.radix.resize((1usize << bits) + 1, 0);
         for &h in y {
-            self.radix[bucket(h, bits)] += 1;
+            self.radix[bucket(h, scale, bits)] += 1;
         }
         let mut run = 0u32;
         for c in &mut self.radix {
@@ -637,13 +744,13 @@ impl Scratch {
         self.matched.clear();
         self.matched.resize(x.len() + 1, 0);
         let Some(last) = y.len().checked_sub(1) else { return 0 };
-        let bits = self.radix_bits;
+        let (bits, scale) = (self.radix_bits, self.radix_scale);
         let mut n = 0;
         // In bounds: `radix` has a slot per bucket plus one, its values are positions up to
         // `y.len()`, probes are clamped to `last`, and `n` counts at most `x.len()` matches.
         let (radix, in_long, matched) = (&self.radix[..], &mut self.in_long[..], &mut self.matched[..]);
         for (i, &h) in x.iter().enumerate() {
-            let b = bucket(h, bits);
+            let b = bucket(h, scale, bits);
             let (lo, hi) = (radix[b] as usize, radix[b + 1] as usize);
             // The first two words of the bucket without branches; longer buckets are rare.
             let (p0, p1) = (lo.min(last), (lo + 1).min(last));
@@ -707,10 +814,14 @@ impl Scratch {
     }
 }
 
-/// The radix bucket of hash `h` among `2^bits`.
+/// The radix bucket of key `h` among `2^bits`: the top bits of `h × scale`, where `scale` spreads
+/// the keys over 64 bits (2^32 for hashes). Monotone in `h`, so each bucket of a sorted bag is a
+/// range of positions; below `2^bits` for keys below the key space (others go to the last
+/// bucket, and are then found or not by the scan, never out of bounds).
 #[inline]
-fn bucket(h: u32, bits: u32) -> usize {
-    (u64::from(h) >> (32 - bits)) as usize
+fn bucket(h: u32, scale: u64, bits: u32) -> usize {
+    let top = (u64::from(h).wrapping_mul(scale) >> (64 - bits)) as usize;
+    top.min((1 << bits) - 1)
 }
 
 /// Share of the shorter list's numbers found in the other (both sorted); 1 if either is empty.
@@ -845,11 +956,71 @@ mod tests {
             let found: Vec<u32> = (0..x.len() as u32).filter(|&i| expected[i as usize] != u32::MAX).collect();
             assert_eq!(&sc.matched[..n], &found[..]);
         }
+        // Dense ids: keys below a key space, spread over the buckets by it.
+        for space in [1u64, 2, 50, 5000, 1 << 20] {
+            sc.key_space = space;
+            let mut set = |len: usize| {
+                let mut v: Vec<u32> = (0..len).map(|_| (next() % space) as u32).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let (x, y) = (set(300), set(200));
+            sc.build_radix(&y);
+            let n = sc.lookup(&x, &y);
+            let expected: Vec<u32> = x.iter().map(|h| y.binary_search(h).map_or(u32::MAX, |p| p as u32)).collect();
+            assert_eq!(sc.in_long, expected);
+            assert_eq!(n, expected.iter().filter(|&&p| p != u32::MAX).count());
+        }
+        sc.key_space = 0;
         // Every hash in one bucket.
         let y: Vec<u32> = (0..50).collect();
         sc.build_radix(&y);
         let n = sc.lookup(&[3, 49, 50, u32::MAX], &y);
         assert_eq!((n, &sc.in_long[..]), (2, &[3, 49, u32::MAX, u32::MAX][..]));
+    }
+
+    /// Verification over dense word ids gives the evidence of verification over word hashes
+    /// with prepared weights, bit for bit.
+    #[test]
+    fn dense_ids_give_the_same_evidence() {
+        let docs: Vec<DocFeatures> =
+            random_texts(11, 200).iter().map(|t| DocFeatures::extract(t, &mut FeatureBuffer::default())).collect();
+        for prior in [0.0, 5.0] {
+            let idf = Idf::new(&docs, prior);
+            let v = Verifier::new(&idf, 0.35);
+            let prepared: Vec<Prepared> = docs.iter().map(|d| v.prepare(d)).collect();
+            let mut dense_docs = docs.clone();
+            let vocab = crate::group::dense::Vocabulary::densify(&mut dense_docs, |d| d, |d| d, prior);
+            let dense = vocab.weights();
+            let sides: Vec<Side> = dense_docs.iter().map(|d| Side::dense(d, &dense)).collect();
+            let (mut scratch, mut ds) = (Scratch::default(), DenseScratch::default());
+            let mut aligned = 0;
+            for a in 0..docs.len() {
+                for b in a.saturating_sub(9)..docs.len().min(a + 9) {
+                    let ids = Some((a, b));
+                    let slow = v.measure(&docs[a], &prepared[a], &docs[b], &prepared[b], ids, &mut scratch);
+                    let fast = v.measure_dense(
+                        (&dense_docs[a], &dense_docs[b]),
+                        (a, b),
+                        &dense,
+                        (sides[a], sides[b]),
+                        &mut ds,
+                    );
+                    let bits =
+                        |m: &Measured| (m.shared.to_bits(), m.alignment.to_bits(), m.numbers.to_bits(), m.aligned);
+                    assert_eq!(fast.as_ref().map(bits), slow.as_ref().map(bits), "{a} {b}");
+                    let (ea, eb) = (prepared[a].side(&docs[a]), prepared[b].side(&docs[b]));
+                    assert_eq!(
+                        (ea.mass.sum.to_bits(), ea.mass.sum_sq.to_bits()),
+                        (sides[a].mass.sum.to_bits(), sides[a].mass.sum_sq.to_bits())
+                    );
+                    assert_eq!(eb.alignable, sides[b].alignable);
+                    aligned += usize::from(fast.is_some_and(|m| m.aligned >= MIN_ALIGNED_SENTENCES));
+                }
+            }
+            assert!(aligned > 100, "{aligned}");
+        }
     }
 
     #[test]

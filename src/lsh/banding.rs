@@ -466,15 +466,28 @@ pub fn candidate_pairs<S: std::borrow::Borrow<MinHashSignature> + Sync>(
     if sigs.len() > u32::MAX as usize {
         return Err(Error::input("more than 2^32 signatures in one batch"));
     }
-    let max_bucket = max_bucket.max(2);
     // `i < sigs.len() <= u32::MAX`, so `sigs[i]` and `i as u32` are exact; so is `sigs[i as usize]` below.
     let present: Vec<u32> = (0..sigs.len()).filter(|&i| !sigs[i].borrow().is_empty()).map(|i| i as u32).collect();
-    let bands: Vec<usize> = (0..params.bands as usize).collect();
+    Ok(candidate_pairs_by_key(&present, params.bands as usize, max_bucket, |i, band| {
+        params.band_key(sigs[i as usize].borrow(), band)
+    }))
+}
+
+/// [`candidate_pairs`] over the items of `present` (ascending), where `key(i, band)` is the key
+/// of band `band` (below `bands`) of item `i`: the same pairs as `candidate_pairs` over
+/// signatures with those band keys, for callers that keep band keys instead of signatures.
+pub(crate) fn candidate_pairs_by_key(
+    present: &[u32],
+    bands: usize,
+    max_bucket: usize,
+    key: impl Fn(u32, usize) -> u64 + Sync,
+) -> Vec<(u32, u32)> {
+    let max_bucket = max_bucket.max(2);
+    let bands: Vec<usize> = (0..bands).collect();
     let mut all: Vec<(u32, u32)> = Vec::new();
     for group in bands.chunks(crate::par::threads().max(1)) {
         let per_band = crate::par::map(group, |&band| {
-            let mut table: Vec<(u64, u32)> =
-                present.iter().map(|&i| (params.band_key(sigs[i as usize].borrow(), band), i)).collect();
+            let mut table: Vec<(u64, u32)> = present.iter().map(|&i| (key(i, band), i)).collect();
             table.sort_unstable();
             let mut pairs = Vec::new();
             for bucket in table.chunk_by(|x, y| x.0 == y.0) {
@@ -493,7 +506,7 @@ pub fn candidate_pairs<S: std::borrow::Borrow<MinHashSignature> + Sync>(
             all = merge_sorted(all, pairs);
         }
     }
-    Ok(all)
+    all
 }
 
 /// The sorted union, without repeats, of two sorted lists without repeats.

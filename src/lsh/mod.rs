@@ -36,5 +36,6 @@
 mod banding;
 mod simhash_index;
 
+pub(crate) use banding::candidate_pairs_by_key;
 pub use banding::{BandingParams, MinHashIndex, candidate_pairs};
 pub use simhash_index::SimHashIndex;
