@@ -53,15 +53,16 @@ fn seed_groups_do_not_depend_on_input_order() {
     }
 }
 
-/// Each seed as `k` more sites publish it: under its own masthead, navigation and footer.
-fn syndicated(k: usize) -> (Vec<(String, String)>, Vec<&'static str>) {
+/// The seeds with `copies(id)` more sites publishing each, under their own masthead, navigation
+/// and footer, and each item's story.
+fn republished(copies: impl Fn(&str) -> usize) -> (Vec<(String, String)>, Vec<&'static str>) {
     let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times", "Coastal Herald"];
     let mut items = Vec::new();
     let mut story = Vec::new();
     for (i, (id, text)) in seeds().into_iter().enumerate() {
         // 000 is a rewrite of 001: one story.
         let s = ["001", "001", "002", "003", "004"][i];
-        for c in 0..k {
+        for c in 0..copies(&id) {
             let site = sites[(i + c) % sites.len()];
             items.push((
                 format!("{id}-{c}"),
@@ -73,6 +74,11 @@ fn syndicated(k: usize) -> (Vec<(String, String)>, Vec<&'static str>) {
         story.push(s);
     }
     (items, story)
+}
+
+/// Each seed as `k` more sites publish it.
+fn syndicated(k: usize) -> (Vec<(String, String)>, Vec<&'static str>) {
+    republished(|_| k)
 }
 
 #[test]
@@ -92,29 +98,9 @@ fn syndicated_seeds_group_by_story() {
     }
 }
 
-/// The seeds with only one of them republished: `k` copies of `which` under site mastheads and
-/// footers, every other seed alone.
+/// The seeds with only one of them republished: `k` copies of `which`, every other seed alone.
 fn one_sided(which: &str, k: usize) -> (Vec<(String, String)>, Vec<&'static str>) {
-    let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times", "Coastal Herald"];
-    let mut items = Vec::new();
-    let mut story = Vec::new();
-    for (i, (id, text)) in seeds().into_iter().enumerate() {
-        // 000 is a rewrite of 001: one story.
-        let s = ["001", "001", "002", "003", "004"][i];
-        if id == which {
-            for c in 0..k {
-                let site = sites[c % sites.len()];
-                items.push((
-                    format!("{id}-{c}"),
-                    format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}."),
-                ));
-                story.push(s);
-            }
-        }
-        items.push((id, text));
-        story.push(s);
-    }
-    (items, story)
+    republished(|id| if id == which { k } else { 0 })
 }
 
 #[test]

@@ -457,6 +457,10 @@ fn sentence_keys(f: &DocFeatures) -> Vec<u32> {
     keys
 }
 
+/// Live slots in id order, their analyses, and MinHash candidate pairs between positions of that
+/// order with their channel ([`Index::live_in_id_order`]).
+type LiveInIdOrder<'a> = (Vec<u32>, Vec<&'a Analysis>, Vec<(u32, u32, u8)>);
+
 impl Index {
     /// An empty index that analyzes and groups with `dedup`.
     pub fn new(dedup: Deduplicator) -> Index {
@@ -1034,22 +1038,29 @@ impl Index {
         }
     }
 
-    /// Recomputes every family as a one-shot run does: over the live articles in id order.
-    fn recompute_families(&mut self, delta: &mut Delta) {
-        for (_, f) in std::mem::take(&mut self.families) {
-            Self::count_excess(&mut self.excess, &f.excess, false, delta);
-        }
+    /// Every live article's slot and analysis in id order, and their MinHash candidate pairs
+    /// (positions in that order, with the channel), as a one-shot run finds them.
+    fn live_in_id_order(&self) -> LiveInIdOrder<'_> {
         let mut order: Vec<u32> = self.live().map(|(s, _)| s).collect();
         order.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
         let analyses: Vec<&Analysis> = order.iter().filter_map(|&s| self.entry(s).map(|e| &e.analysis)).collect();
         let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
-        // `c < 250` (at most 250 channels).
+        // `c < 250` (at most 250 channels), below the codes `KEYWORDS` and `IDENTICAL`.
         for (c, (_, banding)) in self.dedup.stages().iter().enumerate() {
             let sigs: Vec<&MinHashSignature> = analyses.iter().filter_map(|a| a.signatures.get(c)).collect();
             // Signatures all come from this index's hashers, so they fit the banding.
             let pairs = candidate_pairs(&sigs, *banding, self.config().max_bucket).unwrap_or_default();
             candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
         }
+        (order, analyses, candidates)
+    }
+
+    /// Recomputes every family as a one-shot run does: over the live articles in id order.
+    fn recompute_families(&mut self, delta: &mut Delta) {
+        for (_, f) in std::mem::take(&mut self.families) {
+            Self::count_excess(&mut self.excess, &f.excess, false, delta);
+        }
+        let (order, analyses, candidates) = self.live_in_id_order();
         // Pair ends and family keys are positions of `analyses`, which has one per `order`.
         let family =
             crate::dedup::families(analyses.len(), &candidates, |a, b, c| near_copies(analyses[a], analyses[b], c));
@@ -1372,17 +1383,7 @@ impl Index {
     /// found as a one-shot run (`Deduplicator::score`) finds them: batch candidate search over
     /// the articles in id order, then verification in parallel.
     fn discover_all(&self) -> (Vec<u32>, Vec<Edge>) {
-        let mut order: Vec<u32> = self.live().map(|(s, _)| s).collect();
-        order.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
-        let analyses: Vec<&Analysis> = order.iter().filter_map(|&s| self.entry(s).map(|e| &e.analysis)).collect();
-        let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
-        // `c < 250` (at most 250 channels), below the codes `KEYWORDS` and `IDENTICAL`.
-        for (c, (_, banding)) in self.dedup.stages().iter().enumerate() {
-            let sigs: Vec<&MinHashSignature> = analyses.iter().filter_map(|a| a.signatures.get(c)).collect();
-            // Signatures all come from this index's hashers, so they fit the banding.
-            let pairs = candidate_pairs(&sigs, *banding, self.config().max_bucket).unwrap_or_default();
-            candidates.extend(pairs.into_iter().map(|(a, b)| (a, b, c as u8)));
-        }
+        let (order, analyses, mut candidates) = self.live_in_id_order();
         if let Some(kw) = &self.config().keywords {
             let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
             let dfs: Vec<Vec<u32>> = crate::par::map(&docs, |d| self.idf.dfs(d));
