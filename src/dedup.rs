@@ -385,14 +385,7 @@ impl Deduplicator {
     /// the rest of its text (site boilerplate; see [`SentenceCounts`]). Signatures and
     /// fingerprints are left as they are.
     pub fn strip_boilerplate(&self, analyses: &mut [Analysis]) {
-        let docs: Vec<&DocFeatures> = analyses.iter().map(|a| &a.features).collect();
-        let counts = SentenceCounts::of_batch(&docs);
-        drop(docs);
-        crate::par::for_each_mut(analyses, |i, a| {
-            if let Some(s) = counts.strip(i, &a.features) {
-                a.features = s;
-            }
-        });
+        strip_in_place(analyses, |a| &a.features, |a| &mut a.features, false);
     }
 
     /// Word weights over a set of analyzed texts, with this configuration's prior, counted per
@@ -529,16 +522,7 @@ impl Deduplicator {
         let mut features: Vec<DocFeatures> =
             crate::par::map_with(texts, || pool.take(), |buf, t| DocFeatures::extract(self.clip(t), buf.get()));
         drop(pool);
-        let docs: Vec<&DocFeatures> = features.iter().collect();
-        let counts = SentenceCounts::of_batch(&docs);
-        drop(docs);
-        crate::par::for_each_mut(&mut features, |i, f| {
-            if let Some(s) = counts.strip(i, f) {
-                *f = s;
-            }
-            f.forget_sentence_keys();
-        });
-        drop(counts);
+        strip_in_place(&mut features, |f| f, |f| f, true);
         // Words become dense ids: frequencies and weights are then arrays indexed by word.
         let mut vocab = Vocabulary::densify(&mut features, |f| f, |f| f, self.config.idf_prior);
         // Words held by several members of a family (by id), for family frequencies.
@@ -606,7 +590,7 @@ impl Deduplicator {
             };
             let measured: Vec<Option<Measured>> = crate::par::map_with(&slice, DenseScratch::default, |ds, &k| {
                 let (a, b) = (candidates[k].0 as usize, candidates[k].1 as usize);
-                if prints[a].is_some() && prints[a] == prints[b] {
+                if identical(prints[a], prints[b]) {
                     return None;
                 }
                 // `measure_dense` gives `None` only when a document has no word, and a zero `Measured`
@@ -646,6 +630,29 @@ impl Deduplicator {
         let priority = features.iter().map(|f| f.len() as u64).collect();
         Ok(Scored { pairs, sides, priority, order: (0..n).collect() })
     }
+}
+
+/// Removes from the documents of `items` the sentences that are boilerplate across them (see
+/// [`SentenceCounts`]), each document's stripped features replacing its own at once; with
+/// `forget_keys`, their sentence keys are then dropped (the batch needs them no more).
+fn strip_in_place<T: Send + Sync>(
+    items: &mut [T],
+    doc: impl Fn(&T) -> &DocFeatures,
+    doc_mut: impl Fn(&mut T) -> &mut DocFeatures + Sync + Send,
+    forget_keys: bool,
+) {
+    let docs: Vec<&DocFeatures> = items.iter().map(doc).collect();
+    let counts = SentenceCounts::of_batch(&docs);
+    drop(docs);
+    crate::par::for_each_mut(items, |i, item| {
+        let f = doc_mut(item);
+        if let Some(s) = counts.strip(i, f) {
+            *f = s;
+        }
+        if forget_keys {
+            f.forget_sentence_keys();
+        }
+    });
 }
 
 /// Estimated Jaccard similarity of shingles (by a candidate channel's signatures) from which two
@@ -811,7 +818,12 @@ const EXACT: Evidence = Evidence {
 
 /// The evidence of two texts identical after normalization (non-empty), or `None`.
 fn exact_evidence(a: &Analysis, b: &Analysis) -> Option<Evidence> {
-    (a.fingerprint.is_some() && a.fingerprint == b.fingerprint).then_some(EXACT)
+    identical(a.fingerprint, b.fingerprint).then_some(EXACT)
+}
+
+/// Whether two texts are identical after normalization (and not empty), by their fingerprints.
+fn identical(a: Option<u64>, b: Option<u64>) -> bool {
+    a.is_some() && a == b
 }
 
 /// Which verified pairs a batch keeps.

@@ -54,15 +54,22 @@ impl KeywordConfig {
     /// frequency of each of its words: the `per_doc` eligible words of lowest `(family
     /// frequency, word)`, ascending in that order.
     pub(crate) fn keywords_ranked(&self, doc: &DocFeatures, rank: impl Fn(u32) -> (u32, u32)) -> Vec<u32> {
-        let mut eligible: Vec<(u32, u32)> = doc
-            .bag()
-            .iter()
-            .filter_map(|&w| {
-                let (df, families) = rank(w);
-                self.eligible_in_families(df, families, w).then_some((families, w))
-            })
-            .collect();
+        let mut eligible: Vec<(u32, u32)> = self.eligible_of(doc, |_, w| rank(w), |w| w).collect();
         self.rarest(&mut eligible)
+    }
+
+    /// `(family frequency, word)` of the eligible words of `doc`, in bag order, where
+    /// `rank(i, w)` gives the document and family frequency of word `w` at bag position `i`,
+    /// and `hash(w)` its word hash.
+    fn eligible_of<'a, R, H>(&'a self, doc: &'a DocFeatures, rank: R, hash: H) -> impl Iterator<Item = (u32, u32)> + 'a
+    where
+        R: Fn(usize, u32) -> (u32, u32) + 'a,
+        H: Fn(u32) -> u32 + 'a,
+    {
+        doc.bag().iter().enumerate().filter_map(move |(i, &w)| {
+            let (df, families) = rank(i, w);
+            self.eligible_in_families(df, families, hash(w)).then_some((families, w))
+        })
     }
 
     /// The words of the `per_doc` smallest `(df, word)` of `eligible` (reordered), ascending.
@@ -126,12 +133,7 @@ impl KeywordConfig {
     {
         let (rank, hash) = (&rank, &hash);
         // `d` is a position of `docs`; `(family frequency, word)` of its eligible words.
-        let eligible_words = |d: usize| {
-            docs[d].bag().iter().enumerate().filter_map(move |(i, &w)| {
-                let (df, families) = rank(d, i, w);
-                self.eligible_in_families(df, families, hash(w)).then_some((families, w))
-            })
-        };
+        let eligible_words = |d: usize| self.eligible_of(docs[d], move |i, w| rank(d, i, w), hash);
         let positions: Vec<usize> = (0..docs.len()).collect();
         // Document `d`'s keywords (`buf` is scratch). They are found twice, here to know which
         // words are keywords at all and in the count below, rather than held for every document.

@@ -104,7 +104,7 @@ impl Prepared {
     /// What the evidence of a pair needs of this document (prepared for `doc`) besides
     /// [`Measured`].
     pub(crate) fn side(&self, doc: &DocFeatures) -> Side {
-        Side { mass: self.mass, alignable: doc.num_sentences() >= MIN_ALIGNED_SENTENCES as usize }
+        Side::new(self.mass, doc)
     }
 }
 
@@ -117,6 +117,11 @@ pub(crate) struct Side {
 }
 
 impl Side {
+    /// The side of `doc` with weight statistics `mass`.
+    fn new(mass: Mass, doc: &DocFeatures) -> Side {
+        Side { mass, alignable: doc.num_sentences() >= MIN_ALIGNED_SENTENCES as usize }
+    }
+
     /// The side of `doc` under batch-wide weights by word id ([`DenseWeights`]): the same as
     /// [`Prepared::side`] with the document's words weighted so.
     pub(crate) fn dense(doc: &DocFeatures, weights: &DenseWeights) -> Side {
@@ -124,7 +129,7 @@ impl Side {
         for &w in doc.bag() {
             mass.add(f64::from(weights.weight(w)));
         }
-        Side { mass, alignable: doc.num_sentences() >= MIN_ALIGNED_SENTENCES as usize }
+        Side::new(mass, doc)
     }
 }
 
@@ -161,11 +166,16 @@ pub(crate) struct DenseScratch {
     short_weights: Vec<f32>,
 }
 
+/// Whether every weight is finite and positive (alignment may then prune with bounds).
+fn all_positive(weights: &[f32]) -> bool {
+    weights.iter().all(|&x| x.is_finite() && x > 0.0)
+}
+
 /// `doc`'s weights by bag position into `out`, and whether all are finite and positive.
 fn gather(doc: &DocFeatures, weights: &DenseWeights<'_>, out: &mut Vec<f32>) -> bool {
     out.clear();
     out.extend(doc.bag().iter().map(|&w| weights.weight(w)));
-    out.iter().all(|&x| x.is_finite() && x > 0.0)
+    all_positive(out)
 }
 
 /// What [`Evidence`] needs of two documents' words together; the rest follows from each
@@ -261,7 +271,7 @@ impl<'a> Verifier<'a> {
                 x
             })
             .collect();
-        let positive = bag.iter().all(|&x| x.is_finite() && x > 0.0);
+        let positive = all_positive(&bag);
         Prepared { bag, mass, positive }
     }
 
