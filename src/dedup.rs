@@ -480,7 +480,9 @@ impl Deduplicator {
                 }
                 at = end;
             }
-            (!normalized.is_empty()).then(|| xxh3_64(normalized.as_bytes()))
+            // Eight bytes a text: a hash of 0 stands as 1 (one more 64-bit collision).
+            (!normalized.is_empty())
+                .then(|| std::num::NonZeroU64::new(xxh3_64(normalized.as_bytes())).unwrap_or(std::num::NonZeroU64::MIN))
         });
         // Candidates from every channel, remembering the first channel that proposed each.
         let mut candidates: Vec<(u32, u32, u8)> = Vec::new();
@@ -539,7 +541,7 @@ impl Deduplicator {
         drop(family);
         // Identical normalized texts (non-empty) are linked to the first of their kind.
         let mut by_print: Vec<(u64, u32)> =
-            prints.iter().enumerate().filter_map(|(i, p)| p.map(|f| (f, i as u32))).collect();
+            prints.iter().enumerate().filter_map(|(i, p)| p.map(|f| (f.get(), i as u32))).collect();
         by_print.sort_unstable();
         for run in by_print.chunk_by(|x, y| x.0 == y.0) {
             for &(_, j) in &run[1..] {
@@ -590,7 +592,7 @@ impl Deduplicator {
             };
             let measured: Vec<Option<Measured>> = crate::par::map_with(&slice, DenseScratch::default, |ds, &k| {
                 let (a, b) = (candidates[k].0 as usize, candidates[k].1 as usize);
-                if identical(prints[a], prints[b]) {
+                if identical(prints[a].map(|p| p.get()), prints[b].map(|p| p.get())) {
                     return None;
                 }
                 // `measure_dense` gives `None` only when a document has no word, and a zero `Measured`

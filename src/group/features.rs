@@ -13,21 +13,40 @@ const WORD_SEED: u64 = 0x5245_5052_494E_5431;
 /// Words are normalized and lowercased, stemmed with the Snowball English stemmer (words with a
 /// digit are kept as they are), then hashed to 32 bits. Stopwords are kept: word weights make
 /// them cheap, and they still tell "the ban was lifted" from "a ban was lifted in" a little.
-/// Kept compact: four bytes per distinct word, plus four per distinct word of each sentence.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Kept compact, in one allocation: four bytes per distinct word, plus four per distinct word of
+/// each sentence and eight per sentence.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct DocFeatures {
-    /// Distinct word hashes, sorted.
-    bag: Vec<u32>,
-    /// Each sentence's distinct words as positions in `bag`, ascending, sentences in text order.
-    sentence_words: Vec<u32>,
-    /// End offset (exclusive) in `sentence_words` of each sentence.
-    sentence_ends: Vec<u32>,
-    /// A hash of each sentence's word set, to find sentences that recur across documents.
-    sentence_keys: Vec<u32>,
+    /// The parts, one after another: the distinct word hashes, sorted (the bag); the hashes of
+    /// the distinct words that hold a digit (numbers, dates, amounts), sorted; the end offset
+    /// (exclusive) in the sentence words of each sentence; each sentence's distinct words as
+    /// positions in the bag, ascending, sentences in text order; then, unless forgotten, a
+    /// hash of each sentence's word set, to find sentences that recur across documents (last,
+    /// so that forgetting them only shortens the allocation).
+    data: Box<[u32]>,
     /// Number of words (with repeats).
     total: u32,
-    /// Hashes of the distinct words that hold a digit (numbers, dates, amounts), sorted.
-    numbers: Vec<u32>,
+    /// Length of the bag.
+    bag_len: u32,
+    /// Number of numbers.
+    numbers_len: u32,
+    /// Number of sentences.
+    sentences_len: u32,
+    /// Whether the sentence keys are held.
+    keyed: bool,
+}
+
+impl std::fmt::Debug for DocFeatures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DocFeatures")
+            .field("total", &self.total)
+            .field("bag", &self.bag())
+            .field("numbers", &self.numbers())
+            .field("sentence_ends", &self.ends())
+            .field("sentence_words", &self.words())
+            .field("sentence_keys", &self.sentence_keys())
+            .finish()
+    }
 }
 
 /// Reusable buffers for [`DocFeatures::extract`], including a cache of word hashes (stemming is
@@ -401,15 +420,23 @@ impl FeatureBuffer {
         }
         bag.truncate(m);
         pairs.truncate(d);
-        let mut sentence_ends = Vec::with_capacity(counts.len());
+        numbers.sort_unstable();
+        numbers.dedup();
+        // The parts in place, in one allocation of their exact size (see `DocFeatures::data`).
+        let sentences = counts.len();
+        let mut data = Vec::with_capacity(bag.len() + numbers.len() + 2 * sentences + pairs.len());
+        data.extend_from_slice(bag);
+        data.extend_from_slice(numbers);
         let mut end = 0u32;
         for c in counts.iter_mut() {
             let start = end;
             end += *c;
-            sentence_ends.push(end);
+            data.push(end);
             *c = start;
         }
-        let mut sentence_words = vec![0u32; pairs.len()];
+        let at = data.len();
+        data.resize(at + pairs.len(), 0);
+        let sentence_words = data.get_mut(at..).unwrap_or_default();
         for &p in pairs.iter() {
             let (k, rank) = ((p >> 32) as usize, p as u32);
             // `counts[k]` stays below sentence `k`'s end, within `sentence_words`.
@@ -423,22 +450,27 @@ impl FeatureBuffer {
         // The bytes of every sentence's word hashes in order, hashed sentence by sentence.
         bytes.clear();
         bytes.resize(4 * sentence_words.len(), 0);
-        for (b, &r) in bytes.chunks_exact_mut(4).zip(&sentence_words) {
+        for (b, &r) in bytes.chunks_exact_mut(4).zip(sentence_words.iter()) {
             b.copy_from_slice(&bag.get(r as usize).copied().unwrap_or(0).to_le_bytes());
         }
+        let ends = data.get(bag.len() + numbers.len()..at).unwrap_or_default();
+        counts.clear();
         let mut start = 0usize;
-        let sentence_keys = sentence_ends
-            .iter()
-            .map(|&e| {
-                let s = bytes.get(4 * start..4 * e as usize).unwrap_or_default();
-                start = e as usize;
-                let h = xxh3_64_with_seed(s, WORD_SEED);
-                (h ^ (h >> 32)) as u32
-            })
-            .collect();
-        numbers.sort_unstable();
-        numbers.dedup();
-        DocFeatures { bag: bag.clone(), sentence_words, sentence_ends, sentence_keys, total, numbers: numbers.clone() }
+        for &e in ends {
+            let s = bytes.get(4 * start..4 * e as usize).unwrap_or_default();
+            start = e as usize;
+            let h = xxh3_64_with_seed(s, WORD_SEED);
+            counts.push((h ^ (h >> 32)) as u32);
+        }
+        data.extend_from_slice(counts);
+        DocFeatures {
+            data: data.into_boxed_slice(),
+            total,
+            bag_len: bag.len() as u32,
+            numbers_len: numbers.len() as u32,
+            sentences_len: sentences as u32,
+            keyed: true,
+        }
     }
 }
 
@@ -541,20 +573,61 @@ impl DocFeatures {
         Some(buf.build())
     }
 
+    /// Features from their parts (see `DocFeatures::data`), in one allocation; `keys` empty
+    /// when they are not held. The caller keeps the invariants `extract` gives.
+    fn from_parts(bag: &[u32], numbers: &[u32], ends: &[u32], words: &[u32], keys: &[u32], total: u32) -> DocFeatures {
+        let mut data = Vec::with_capacity(bag.len() + numbers.len() + ends.len() + words.len() + keys.len());
+        for part in [bag, numbers, ends, words, keys] {
+            data.extend_from_slice(part);
+        }
+        DocFeatures {
+            data: data.into_boxed_slice(),
+            total,
+            bag_len: bag.len() as u32,
+            numbers_len: numbers.len() as u32,
+            sentences_len: ends.len() as u32,
+            keyed: keys.len() == ends.len(),
+        }
+    }
+
+    /// The parts: bag, numbers, sentence ends, sentence words, sentence keys (see
+    /// `DocFeatures::data`). Lengths are those `from_parts` or `build` stored, so the cuts are in
+    /// bounds; `get` keeps even a broken value harmless.
+    #[inline]
+    fn parts(&self) -> [&[u32]; 5] {
+        let (b, m, s) = (self.bag_len as usize, self.numbers_len as usize, self.sentences_len as usize);
+        let keys = if self.keyed { s } else { 0 };
+        let words_end = self.data.len().saturating_sub(keys);
+        let cut = |from: usize, to: usize| self.data.get(from..to).unwrap_or_default();
+        [cut(0, b), cut(b, b + m), cut(b + m, b + m + s), cut(b + m + s, words_end), cut(words_end, self.data.len())]
+    }
+
+    /// End offset (exclusive) in [`words`](Self::words) of each sentence.
+    #[inline]
+    fn ends(&self) -> &[u32] {
+        let (b, m, s) = (self.bag_len as usize, self.numbers_len as usize, self.sentences_len as usize);
+        self.data.get(b + m..b + m + s).unwrap_or_default()
+    }
+
+    /// Each sentence's distinct words as positions in the bag, sentence after sentence.
+    #[inline]
+    fn words(&self) -> &[u32] {
+        self.parts()[3]
+    }
+
     /// Builds features from each sentence's sorted distinct word hashes (concatenated, with
     /// exclusive end offsets): the straightforward construction, kept as the reference the tests
     /// compare the fast paths to.
     #[cfg(test)]
-    fn from_sentences(words: &[u32], ends: &[u32], total: u32) -> DocFeatures {
+    fn from_sentences(words: &[u32], ends: &[u32], total: u32, numbers: &[u32]) -> DocFeatures {
         let mut bag = words.to_vec();
         bag.sort_unstable();
         bag.dedup();
-        bag.shrink_to_fit();
         // Sentences keep their sort order when mapped to positions in the sorted bag.
         let sentence_words: Vec<u32> = words.iter().map(|w| bag.binary_search(w).map_or(0, |i| i as u32)).collect();
         let mut start = 0usize;
         let mut bytes: Vec<u8> = Vec::new();
-        let sentence_keys = ends
+        let sentence_keys: Vec<u32> = ends
             .iter()
             .map(|&e| {
                 let s = words.get(start..e as usize).unwrap_or_default();
@@ -565,17 +638,17 @@ impl DocFeatures {
                 (h ^ (h >> 32)) as u32
             })
             .collect();
-        DocFeatures { bag, sentence_words, sentence_ends: ends.to_vec(), sentence_keys, total, numbers: Vec::new() }
+        DocFeatures::from_parts(&bag, numbers, ends, &sentence_words, &sentence_keys, total)
     }
 
     /// Hashes of the distinct words that hold a digit, sorted.
     pub fn numbers(&self) -> &[u32] {
-        &self.numbers
+        self.parts()[1]
     }
 
     /// A hash of each sentence's set of words, in sentence order.
     pub fn sentence_keys(&self) -> &[u32] {
-        &self.sentence_keys
+        self.parts()[4]
     }
 
     /// The same document without the sentences for which `drop` is true.
@@ -584,9 +657,11 @@ impl DocFeatures {
         // word hashes of its sentence, which do not change): only bag positions move, to those of
         // the words still in use, and the bag stays sorted. The same features as extracting the
         // kept sentences anew would give. Indexes are in bounds: sentences hold bag positions,
-        // with one key per sentence (`extract` builds them so and `decode` refuses anything else).
+        // with one key per sentence when keys are held (`extract` builds them so and `decode`
+        // refuses anything else).
         let keep: Vec<bool> = (0..self.num_sentences()).map(|k| !drop(k)).collect();
-        let mut remap = vec![u32::MAX; self.bag.len()];
+        let [old_bag, old_numbers, _, _, old_keys] = self.parts();
+        let mut remap = vec![u32::MAX; old_bag.len()];
         let (mut words, mut kept, mut total) = (0usize, 0usize, 0u32);
         for (s, _) in self.sentences().zip(&keep).filter(|x| *x.1) {
             for &i in s {
@@ -597,7 +672,7 @@ impl DocFeatures {
             total = total.saturating_add(s.len() as u32);
         }
         let mut bag = Vec::with_capacity(remap.iter().filter(|&&r| r == 0).count());
-        for (r, &w) in remap.iter_mut().zip(&self.bag) {
+        for (r, &w) in remap.iter_mut().zip(old_bag) {
             if *r == 0 {
                 *r = bag.len() as u32;
                 bag.push(w);
@@ -605,14 +680,13 @@ impl DocFeatures {
         }
         let mut sentence_words = Vec::with_capacity(words);
         let mut sentence_ends = Vec::with_capacity(kept);
-        let mut sentence_keys = Vec::with_capacity(kept);
-        for ((s, &key), _) in self.sentences().zip(&self.sentence_keys).zip(&keep).filter(|x| *x.1) {
+        for (s, _) in self.sentences().zip(&keep).filter(|x| *x.1) {
             sentence_words.extend(s.iter().map(|&i| remap[i as usize]));
             sentence_ends.push(sentence_words.len() as u32);
-            sentence_keys.push(key);
         }
-        let numbers = self.numbers.iter().copied().filter(|n| bag.binary_search(n).is_ok()).collect();
-        DocFeatures { bag, sentence_words, sentence_ends, sentence_keys, total, numbers }
+        let sentence_keys: Vec<u32> = old_keys.iter().zip(&keep).filter(|x| *x.1).map(|x| *x.0).collect();
+        let numbers: Vec<u32> = old_numbers.iter().copied().filter(|n| bag.binary_search(n).is_ok()).collect();
+        DocFeatures::from_parts(&bag, &numbers, &sentence_ends, &sentence_words, &sentence_keys, total)
     }
 
     /// Number of words, repeats included.
@@ -622,21 +696,24 @@ impl DocFeatures {
 
     /// Whether the document has no word.
     pub fn is_empty(&self) -> bool {
-        self.bag.is_empty()
+        self.bag_len == 0
     }
 
     /// Distinct word hashes, sorted.
+    #[inline]
     pub fn bag(&self) -> &[u32] {
-        &self.bag
+        self.data.get(..self.bag_len as usize).unwrap_or_default()
     }
 
     /// The sentences, each as the ascending positions in [`bag`](Self::bag) of its words.
     pub fn sentences(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        let [_, _, ends, words, _] = self.parts();
         let mut start = 0usize;
-        self.sentence_ends.iter().map(move |&e| {
-            // Ends ascend and the last is `sentence_words.len()`: `extract` builds them so and
-            // `decode` refuses features that break it; `get` keeps even a broken value harmless.
-            let s = self.sentence_words.get(start..e as usize).unwrap_or_default();
+        ends.iter().map(move |&e| {
+            // Ends ascend and the last is the number of sentence words: `extract` builds them so
+            // and `decode` refuses features that break it; `get` keeps even a broken value
+            // harmless.
+            let s = words.get(start..e as usize).unwrap_or_default();
             start = e as usize;
             s
         })
@@ -645,42 +722,35 @@ impl DocFeatures {
     /// Sentence `k` as [`sentences`](Self::sentences) yields it (empty when there is no such
     /// sentence), without walking the ones before it.
     pub(crate) fn sentence(&self, k: usize) -> &[u32] {
+        let [_, _, ends, words, _] = self.parts();
         let start = match k.checked_sub(1) {
-            Some(p) => self.sentence_ends.get(p).map_or(0, |&e| e as usize),
+            Some(p) => ends.get(p).map_or(0, |&e| e as usize),
             None => 0,
         };
-        let end = self.sentence_ends.get(k).map_or(0, |&e| e as usize);
-        self.sentence_words.get(start..end).unwrap_or_default()
+        let end = ends.get(k).map_or(0, |&e| e as usize);
+        words.get(start..end).unwrap_or_default()
     }
 
     /// Number of sentences.
     pub fn num_sentences(&self) -> usize {
-        self.sentence_ends.len()
+        self.sentences_len as usize
     }
 
     /// Heap bytes held.
     pub fn heap_bytes(&self) -> usize {
-        (self.bag.capacity()
-            + self.sentence_words.capacity()
-            + self.sentence_ends.capacity()
-            + self.sentence_keys.capacity())
-            * 4
+        self.data.len() * 4
     }
 
     /// Appends these features to `out` as `u32`s, for index files (`crate::index`);
     /// [`decode`](Self::decode) reads them back. Keep the two in step with the fields.
     pub(crate) fn encode(&self, out: &mut Vec<u32>) {
-        out.extend_from_slice(&[
-            self.total,
-            self.bag.len() as u32,
-            self.sentence_ends.len() as u32,
-            self.numbers.len() as u32,
-        ]);
-        out.extend_from_slice(&self.numbers);
-        out.extend_from_slice(&self.bag);
-        out.extend_from_slice(&self.sentence_ends);
-        out.extend_from_slice(&self.sentence_keys);
-        out.extend_from_slice(&self.sentence_words);
+        let [bag, numbers, ends, words, keys] = self.parts();
+        out.extend_from_slice(&[self.total, bag.len() as u32, ends.len() as u32, numbers.len() as u32]);
+        out.extend_from_slice(numbers);
+        out.extend_from_slice(bag);
+        out.extend_from_slice(ends);
+        out.extend_from_slice(keys);
+        out.extend_from_slice(words);
     }
 
     /// Reads back [`encode`](Self::encode)'s output; `None` for anything `extract` cannot
@@ -728,14 +798,7 @@ impl DocFeatures {
         if !numbers.windows(2).all(|w| w[0] < w[1]) || numbers.iter().any(|n| bag.binary_search(n).is_err()) {
             return None;
         }
-        Some(DocFeatures {
-            bag: bag.to_vec(),
-            sentence_words: words.to_vec(),
-            sentence_ends: ends.to_vec(),
-            sentence_keys: keys.to_vec(),
-            total,
-            numbers: numbers.to_vec(),
-        })
+        Some(DocFeatures::from_parts(bag, numbers, ends, words, keys, total))
     }
 }
 
@@ -743,15 +806,24 @@ impl DocFeatures {
     /// Replaces every word (in the bag and the numbers) by `f` of it; `f` must be strictly
     /// increasing on the bag's words, so that the bag stays sorted and its positions hold.
     pub(crate) fn map_words(&mut self, f: impl Fn(u32) -> u32) {
-        for w in self.bag.iter_mut().chain(self.numbers.iter_mut()) {
+        let n = (self.bag_len + self.numbers_len) as usize;
+        for w in self.data.iter_mut().take(n) {
             *w = f(*w);
         }
     }
 
     /// Frees the sentence keys (then none): for a batch that has stripped its boilerplate and
-    /// needs the features for verification only.
+    /// needs the features for verification only. The keys are the last part, so the allocation
+    /// only shortens.
     pub(crate) fn forget_sentence_keys(&mut self) {
-        self.sentence_keys = Vec::new();
+        if !self.keyed || self.sentences_len == 0 {
+            return;
+        }
+        let keys = self.sentences_len as usize;
+        let mut data = std::mem::take(&mut self.data).into_vec();
+        data.truncate(data.len().saturating_sub(keys));
+        self.data = data.into_boxed_slice();
+        self.keyed = false;
     }
 }
 
@@ -784,7 +856,7 @@ impl SentenceCounts {
 
     /// Adds one document.
     pub fn add(&mut self, doc: &DocFeatures) {
-        let mut keys = doc.sentence_keys.clone();
+        let mut keys = doc.sentence_keys().to_vec();
         keys.sort_unstable();
         keys.dedup();
         for k in keys {
@@ -794,7 +866,7 @@ impl SentenceCounts {
 
     /// Removes one document.
     pub fn remove(&mut self, doc: &DocFeatures) {
-        let mut keys = doc.sentence_keys.clone();
+        let mut keys = doc.sentence_keys().to_vec();
         keys.sort_unstable();
         keys.dedup();
         for k in keys {
@@ -809,7 +881,7 @@ impl SentenceCounts {
 
     /// Which of `doc`'s sentences are boilerplate under these counts.
     pub fn boilerplate(&self, doc: &DocFeatures) -> Vec<bool> {
-        let counts: Vec<u32> = doc.sentence_keys.iter().map(|k| self.df.get(k).copied().unwrap_or(0)).collect();
+        let counts: Vec<u32> = doc.sentence_keys().iter().map(|k| self.df.get(k).copied().unwrap_or(0)).collect();
         boilerplate_mask(&counts, doc)
     }
 
@@ -951,7 +1023,7 @@ impl Idf {
         let mut n = 0;
         for d in docs {
             n += 1;
-            for &w in &d.bag {
+            for &w in d.bag() {
                 *df.entry(w).or_insert(0) += 1;
             }
         }
@@ -967,7 +1039,7 @@ impl Idf {
     /// Adds one document's words (for indexes that grow).
     pub fn add(&mut self, doc: &DocFeatures) {
         self.docs += 1;
-        for &w in &doc.bag {
+        for &w in doc.bag() {
             *self.df.entry(w).or_insert(0) += 1;
         }
     }
@@ -975,7 +1047,7 @@ impl Idf {
     /// Removes one document's words.
     pub fn remove(&mut self, doc: &DocFeatures) {
         self.docs = self.docs.saturating_sub(1);
-        for &w in &doc.bag {
+        for &w in doc.bag() {
             if let Some(c) = self.df.get_mut(&w) {
                 *c = c.saturating_sub(1);
                 if *c == 0 {
@@ -997,7 +1069,7 @@ impl Idf {
 
     /// The document frequency of each word of `doc`'s bag, in bag order.
     pub(crate) fn dfs(&self, doc: &DocFeatures) -> Vec<u32> {
-        doc.bag.iter().map(|&w| self.df(w)).collect()
+        doc.bag().iter().map(|&w| self.df(w)).collect()
     }
 
     /// The weight of a word hash.
@@ -1071,7 +1143,7 @@ impl Weights<'_> {
     /// frequencies these weights count (family frequencies with family weights).
     pub(crate) fn adjust_dfs(&self, doc: &DocFeatures, dfs: &mut [u32]) {
         if let Some(e) = self.excess {
-            for (d, w) in dfs.iter_mut().zip(&doc.bag) {
+            for (d, w) in dfs.iter_mut().zip(doc.bag()) {
                 *d = d.saturating_sub(e.get(w).copied().unwrap_or(0));
             }
         }
@@ -1126,9 +1198,7 @@ mod tests {
         }
         numbers.sort_unstable();
         numbers.dedup();
-        let mut f = DocFeatures::from_sentences(&words, &ends, total);
-        f.numbers = numbers;
-        f
+        DocFeatures::from_sentences(&words, &ends, total, &numbers)
     }
 
     /// Texts with what sentence and word rules care about: abbreviations, decimals, quotes,
@@ -1249,13 +1319,13 @@ mod tests {
             if drop(k) {
                 continue;
             }
-            words.extend(s.iter().map(|&i| f.bag[i as usize]));
+            words.extend(s.iter().map(|&i| f.bag()[i as usize]));
             ends.push(words.len() as u32);
             total = total.saturating_add(s.len() as u32);
         }
-        let mut out = DocFeatures::from_sentences(&words, &ends, total);
-        out.numbers = f.numbers.iter().copied().filter(|n| out.bag.binary_search(n).is_ok()).collect();
-        out
+        let out = DocFeatures::from_sentences(&words, &ends, total, &[]);
+        let numbers: Vec<u32> = f.numbers().iter().copied().filter(|n| out.bag().binary_search(n).is_ok()).collect();
+        DocFeatures::from_sentences(&words, &ends, total, &numbers)
     }
 
     #[test]
