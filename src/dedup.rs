@@ -1,6 +1,5 @@
 //! The top-level entry point: [`Deduplicator`] and its builder.
 
-use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
@@ -527,18 +526,17 @@ impl Deduplicator {
         strip_in_place(&mut features, |f| f, |f| f, true);
         // Words become dense ids: frequencies and weights are then arrays indexed by word.
         let mut vocab = Vocabulary::densify(&mut features, |f| f, |f| f, self.config.idf_prior);
-        // Words held by several members of a family (by id), for family frequencies.
-        let excess = family_excess(&family, |i| features[i].bag());
+        // Family frequency of each word id: its document frequency less the members of a family
+        // holding it beyond the first. Word weights count families: N is the number of families,
+        // a word's frequency the number of families holding it.
+        let family_df = vocab.family_frequencies(&family, |i| features[i].bag());
+        vocab.count_families(num_families(n, &family), family_df.as_deref(), self.config.idf_prior);
+        drop(family);
         if let Some(kw) = &self.config.keywords {
             let docs: Vec<&DocFeatures> = features.iter().collect();
-            let found = kw.candidate_pairs_dense(&docs, &vocab, excess.as_ref());
+            let found = kw.candidate_pairs_dense(&docs, &vocab, family_df);
             candidates.extend(found.into_iter().map(|(a, b)| (a, b, KEYWORDS)));
         }
-        // Word weights count families: N is the number of families, a word's frequency the
-        // number of families holding it (its document frequency less its excess).
-        vocab.count_families(num_families(n, &family), excess.as_ref(), self.config.idf_prior);
-        drop(excess);
-        drop(family);
         // Identical normalized texts (non-empty) are linked to the first of their kind.
         let mut by_print: Vec<(u64, u32)> =
             prints.iter().enumerate().filter_map(|(i, p)| p.map(|f| (f.get(), i as u32))).collect();
@@ -724,7 +722,23 @@ pub(crate) fn member_excess<'a>(bags: impl IntoIterator<Item = &'a [u32]>, words
 /// What [`member_excess`] gives summed over every family of two or more members (see
 /// [`families`]: `family[i]` is the lowest member of `i`'s family), or `None` when every
 /// family is one document (family frequencies are then the document frequencies).
-pub(crate) fn family_excess<'a>(family: &[u32], bag: impl Fn(usize) -> &'a [u32]) -> Option<FxHashMap<u32, u32>> {
+#[cfg(test)]
+pub(crate) fn family_excess<'a>(
+    family: &[u32],
+    bag: impl Fn(usize) -> &'a [u32],
+) -> Option<rustc_hash::FxHashMap<u32, u32>> {
+    let mut excess: rustc_hash::FxHashMap<u32, u32> = Default::default();
+    let any = for_each_excess(family, bag, |w, e| *excess.entry(w).or_insert(0) += e);
+    any.then_some(excess)
+}
+
+/// Calls `add(word, members - 1)` for each word that several members of one family hold, family
+/// after family (see [`member_excess`]); whether some family has two or more members.
+pub(crate) fn for_each_excess<'a>(
+    family: &[u32],
+    bag: impl Fn(usize) -> &'a [u32],
+    mut add: impl FnMut(u32, u32),
+) -> bool {
     // Families by their first document: `(first, member)` sorted; `family` holds positions.
     let mut members: Vec<(u32, u32)> = family
         .iter()
@@ -733,18 +747,17 @@ pub(crate) fn family_excess<'a>(family: &[u32], bag: impl Fn(usize) -> &'a [u32]
         .flat_map(|(i, &f)| [(f, f), (f, i as u32)])
         .collect();
     if members.is_empty() {
-        return None;
+        return false;
     }
     members.sort_unstable();
     members.dedup();
-    let mut excess: FxHashMap<u32, u32> = FxHashMap::default();
     let mut words: Vec<u32> = Vec::new();
     for run in members.chunk_by(|x, y| x.0 == y.0) {
         for (w, e) in member_excess(run.iter().map(|&(_, m)| bag(m as usize)), &mut words) {
-            *excess.entry(w).or_insert(0) += e;
+            add(w, e);
         }
     }
-    Some(excess)
+    true
 }
 
 /// The number of families of `n` documents (see [`families`]: `family[i]` is the lowest member

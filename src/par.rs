@@ -53,6 +53,24 @@ where
     }
 }
 
+/// [`for_each_mut`] for few items that are each a large task: every item may go to its own
+/// worker.
+pub(crate) fn for_each_heavy_mut<T, F>(items: &mut [T], f: F)
+where
+    T: Send,
+    F: Fn(usize, &mut T) + Sync + Send,
+{
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        items.par_iter_mut().with_max_len(1).enumerate().for_each(|(i, t)| f(i, t));
+    }
+    #[cfg(not(feature = "parallel"))]
+    for (i, t) in items.iter_mut().enumerate() {
+        f(i, t);
+    }
+}
+
 /// Sorts `v` (unstable, so equal elements must be indistinguishable for determinism).
 pub(crate) fn sort_unstable<T: Ord + Send>(v: &mut [T]) {
     #[cfg(feature = "parallel")]

@@ -62,34 +62,52 @@ impl Vocabulary {
         }
     }
 
-    /// Counts weights over families of near copies instead of documents: `families` of them,
-    /// and each id's frequency less its `excess` (the members of a family holding it beyond the
-    /// first; absent: 0), as [`Idf::family_weights`] gives them. Nothing changes without
-    /// `excess` and with one family per document.
-    pub(crate) fn count_families(&mut self, families: usize, excess: Option<&FxHashMap<u32, u32>>, prior: f64) {
-        let excess = excess.filter(|e| !e.is_empty());
-        if excess.is_none() && families == self.docs {
+    /// The number of families holding each id (see [`crate::dedup::families`]: `family[i]` is
+    /// the lowest member of document `i`'s family, and `bag(i)` its bag of ids): its document
+    /// frequency less the members of a family holding it beyond the first. `None` when every
+    /// family is one document (family frequencies are then the document frequencies).
+    pub(crate) fn family_frequencies<'a>(&self, family: &[u32], bag: impl Fn(usize) -> &'a [u32]) -> Option<Vec<u32>> {
+        let mut family_df = self.df.clone();
+        let any = crate::dedup::for_each_excess(family, bag, |w, e| {
+            // Ids are below `df.len()`.
+            if let Some(f) = family_df.get_mut(w as usize) {
+                *f = f.saturating_sub(e);
+            }
+        });
+        any.then_some(family_df)
+    }
+
+    /// Counts weights over `families` families of near copies instead of documents, with
+    /// `family_df` the number of families holding each id ([`family_frequencies`]; `None`: the
+    /// document frequencies), as [`Idf::family_weights`] gives them. Nothing changes with one
+    /// family per document.
+    ///
+    /// [`family_frequencies`]: Self::family_frequencies
+    pub(crate) fn count_families(&mut self, families: usize, family_df: Option<&[u32]>, prior: f64) {
+        if family_df.is_none() && families == self.docs {
             return;
         }
         let idf = Idf::with_docs(families, prior);
         let weights = idf.weights();
-        for (w, x) in self.weights.iter_mut().enumerate() {
-            // Ids are below `df.len() == weights.len()` and fit in `u32`.
-            let less = excess.and_then(|e| e.get(&(w as u32)).copied()).unwrap_or(0);
-            *x = weights.weight_of_df(self.df[w].saturating_sub(less)) as f32;
+        let dfs = family_df.unwrap_or(&self.df);
+        for (x, &df) in self.weights.iter_mut().zip(dfs) {
+            *x = weights.weight_of_df(df) as f32;
         }
     }
 
-    /// The hash of id `w` (0 for an id outside the vocabulary).
-    #[inline]
-    pub(crate) fn hash(&self, w: u32) -> u32 {
-        self.hashes.get(w as usize).copied().unwrap_or(0)
-    }
-
-    /// The document frequency of id `w` (0 for an id outside the vocabulary).
-    #[inline]
-    pub(crate) fn df(&self, w: u32) -> u32 {
-        self.df.get(w as usize).copied().unwrap_or(0)
+    /// The keyword rank of each id under `config`: its family frequency (`family_df`, from
+    /// [`family_frequencies`](Self::family_frequencies); `None`: the document frequency) when
+    /// it is eligible (see [`KeywordConfig::eligible_in_families`]), `u32::MAX` when not. The
+    /// array `family_df` is reused.
+    pub(crate) fn keyword_ranks(&self, config: &super::KeywordConfig, family_df: Option<Vec<u32>>) -> Vec<u32> {
+        let mut ranks = family_df.unwrap_or_else(|| self.df.clone());
+        for (w, r) in ranks.iter_mut().enumerate() {
+            // Ids are below `df.len() == hashes.len() == ranks.len()`.
+            if !config.eligible_in_families(self.df[w], *r, self.hashes[w]) {
+                *r = u32::MAX;
+            }
+        }
+        ranks
     }
 
     /// Number of distinct words: every id is below it.

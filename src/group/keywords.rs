@@ -74,8 +74,14 @@ impl KeywordConfig {
 
     /// The words of the `per_doc` smallest `(df, word)` of `eligible` (reordered), ascending.
     fn rarest(&self, eligible: &mut Vec<(u32, u32)>) -> Vec<u32> {
+        let k = self.per_doc as usize;
+        if k < eligible.len() {
+            // The pairs are distinct (one per word), so the `k` smallest are the same whatever
+            // the selection's order.
+            eligible.select_nth_unstable(k);
+            eligible.truncate(k);
+        }
         eligible.sort_unstable();
-        eligible.truncate(self.per_doc as usize);
         eligible.iter().map(|&(_, w)| w).collect()
     }
 
@@ -104,37 +110,40 @@ impl KeywordConfig {
             let df = dfs.get(d).and_then(|f| f.get(i)).copied().unwrap_or(0);
             (df, df.saturating_sub(excess.and_then(|m| m.get(&w)).copied().unwrap_or(0)))
         };
-        self.candidate_pairs_by(docs, rank, |w| w, None)
+        self.candidate_pairs_by(docs.len(), |d| self.eligible_of(docs[d], move |i, w| rank(d, i, w), |w| w), None)
     }
 
     /// [`candidate_pairs_df`](Self::candidate_pairs_df) over documents holding dense word ids
-    /// ([`Vocabulary`]), with `excess` by id: the same pairs as over their word hashes.
+    /// ([`Vocabulary`]), with the family frequency of each id (`None`: its document frequency;
+    /// see [`Vocabulary::family_frequencies`]): the same pairs as over their word hashes.
     pub(crate) fn candidate_pairs_dense(
         &self,
         docs: &[&DocFeatures],
         vocab: &Vocabulary,
-        excess: Option<&FxHashMap<u32, u32>>,
+        family_df: Option<Vec<u32>>,
     ) -> Vec<(u32, u32)> {
-        let rank = |_: usize, _: usize, w: u32| {
-            let df = vocab.df(w);
-            (df, df.saturating_sub(excess.and_then(|m| m.get(&w)).copied().unwrap_or(0)))
+        // Eligibility and rank looked up once per id: an ineligible id ranks `u32::MAX`.
+        let ranks = vocab.keyword_ranks(self, family_df);
+        let eligible = |d: usize| {
+            docs[d].bag().iter().filter_map(|&w| {
+                let r = ranks.get(w as usize).copied().unwrap_or(u32::MAX);
+                (r != u32::MAX).then_some((r, w))
+            })
         };
-        self.candidate_pairs_by(docs, rank, |w| vocab.hash(w), Some(vocab.len()))
+        self.candidate_pairs_by(docs.len(), eligible, Some(vocab.len()))
     }
 
-    /// Candidate pairs where `rank(d, i, w)` is the document frequency and the family frequency
-    /// of word `w`, at position `i` of document `d`'s bag, and `hash(w)` its word hash. Words
-    /// need only sort as their hashes do (ties of frequency are broken by the word); `space` is
-    /// their number when they are dense ids (all below it).
-    fn candidate_pairs_by<R, H>(&self, docs: &[&DocFeatures], rank: R, hash: H, space: Option<usize>) -> Vec<(u32, u32)>
+    /// Candidate pairs among `n` documents where `eligible(d)` gives `(family frequency, word)`
+    /// of each eligible word of document `d`, in bag order. Words need only sort as their
+    /// hashes do (ties of frequency are broken by the word); `space` is their number when they
+    /// are dense ids (all below it).
+    fn candidate_pairs_by<E, I>(&self, n: usize, eligible_words: E, space: Option<usize>) -> Vec<(u32, u32)>
     where
-        R: Fn(usize, usize, u32) -> (u32, u32) + Sync,
-        H: Fn(u32) -> u32 + Sync,
+        E: Fn(usize) -> I + Sync,
+        I: Iterator<Item = (u32, u32)>,
     {
-        let (rank, hash) = (&rank, &hash);
-        // `d` is a position of `docs`; `(family frequency, word)` of its eligible words.
-        let eligible_words = |d: usize| self.eligible_of(docs[d], move |i, w| rank(d, i, w), hash);
-        let positions: Vec<usize> = (0..docs.len()).collect();
+        let eligible_words = &eligible_words;
+        let positions: Vec<usize> = (0..n).collect();
         // Document `d`'s keywords (`buf` is scratch). They are found twice, here to know which
         // words are keywords at all and in the count below, rather than held for every document.
         let keywords_of = |buf: &mut Vec<(u32, u32)>, d: usize| {
@@ -152,14 +161,14 @@ impl KeywordConfig {
         // documents in which each is eligible.
         let postings = match space {
             Some(space) => {
-                Postings::dense(docs.len(), space, |d| eligible_words(d).map(|x| x.1).filter(|&w| keyword.contains(w)))
+                Postings::dense(n, space, |d| eligible_words(d).map(|x| x.1).filter(|&w| keyword.contains(w)))
             }
-            None => Postings::hashed(docs.len(), |d| eligible_words(d).map(|x| x.1).filter(|&w| keyword.contains(w))),
+            None => Postings::hashed(n, |d| eligible_words(d).map(|x| x.1).filter(|&w| keyword.contains(w))),
         };
         drop(keyword);
         // Per worker: how many of one document's keywords each other document holds (a dense
         // array, zero between documents), which documents it touched, and scratch for keywords.
-        let scratch = || (vec![0u32; docs.len()], Vec::<u32>::new(), Vec::new());
+        let scratch = || (vec![0u32; n], Vec::<u32>::new(), Vec::new());
         // The pairs, sorted without repeats once they have grown by a quarter (a pair is often
         // found from both its documents).
         let (mut all, mut deduped): (Vec<(u32, u32)>, usize) = (Vec::new(), 0);

@@ -485,11 +485,20 @@ pub(crate) fn candidate_pairs_by_key(
     let max_bucket = max_bucket.max(2);
     let bands: Vec<usize> = (0..bands).collect();
     let mut all: Vec<(u32, u32)> = Vec::new();
-    for group in bands.chunks(crate::par::threads().max(1)) {
-        let per_band = crate::par::map(group, |&band| {
-            let mut table: Vec<(u64, u32)> = present.iter().map(|&i| (key(i, band), i)).collect();
+    // Bands a few at a time: their keys are read in one pass over the positions (neighbouring
+    // keys of a position share a cache line), then each band is sorted and cut into buckets on
+    // its own worker.
+    let per_pass = crate::par::threads().max(1).next_multiple_of(KEYS_PER_PASS);
+    for group in bands.chunks(per_pass) {
+        // Per band: (key, position) of every position, then the band's pairs.
+        let mut tables: Vec<BandPass> = group.iter().map(|_| (Vec::with_capacity(present.len()), Vec::new())).collect();
+        for &i in present {
+            for ((table, _), &band) in tables.iter_mut().zip(group) {
+                table.push((key(i, band), i));
+            }
+        }
+        crate::par::for_each_heavy_mut(&mut tables, |_, (table, pairs)| {
             table.sort_unstable();
-            let mut pairs = Vec::new();
             for bucket in table.chunk_by(|x, y| x.0 == y.0) {
                 for (x, &(_, i)) in bucket.iter().enumerate().skip(1) {
                     // `x < bucket.len()`.
@@ -498,16 +507,22 @@ pub(crate) fn candidate_pairs_by_key(
                     }
                 }
             }
+            *table = Vec::new();
             // A position is in one bucket per band, so the band's pairs are distinct.
             pairs.sort_unstable();
-            pairs
         });
-        for pairs in per_band {
+        for (_, pairs) in tables {
             all = merge_sorted(all, pairs);
         }
     }
     all
 }
+
+/// One band's `(key, position)` table and pairs in [`candidate_pairs_by_key`].
+type BandPass = (Vec<(u64, u32)>, Vec<(u32, u32)>);
+
+/// Band keys read together per position in [`candidate_pairs_by_key`] (at least).
+const KEYS_PER_PASS: usize = 8;
 
 /// The sorted union, without repeats, of two sorted lists without repeats.
 fn merge_sorted<T: Ord + Copy>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
