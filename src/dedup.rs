@@ -552,7 +552,11 @@ impl Deduplicator {
         drop(by_print);
         // Weights come from `vocab`; the verifier's own are not used.
         let idf = Idf::with_docs(n, self.config.idf_prior);
-        let verifier = Verifier::new(&idf, self.config.threshold);
+        let verifier = match keep {
+            Keep::All => Verifier::new(&idf, self.config.threshold),
+            // Pairs below the threshold are dropped: their alignments may be given up.
+            Keep::Linked => Verifier::new(&idf, self.config.threshold).linked_only(),
+        };
         let dense = vocab.weights();
         // Pairs are verified grouped by their document with more sentences, whose lookup tables
         // each worker's scratch then builds once per run of pairs. Results are written back in

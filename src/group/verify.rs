@@ -66,6 +66,9 @@ const Z: f64 = 1.0;
 pub struct Verifier<'a> {
     weights: Weights<'a>,
     threshold: f64,
+    /// Whether only the pairs scoring `threshold` or more need exact measures (see
+    /// [`linked_only`](Self::linked_only)).
+    linked_only: bool,
 }
 
 /// Weight statistics of one set of word hashes.
@@ -250,7 +253,16 @@ impl<'a> Verifier<'a> {
 
     /// A verifier with these weights (family weights for grouping; see [`Idf`]).
     pub(crate) fn with_weights(weights: Weights<'a>, threshold: f64) -> Verifier<'a> {
-        Verifier { weights, threshold }
+        Verifier { weights, threshold, linked_only: false }
+    }
+
+    /// This verifier for callers that keep only the pairs scoring at least the threshold: an
+    /// alignment that can no longer reach it, for a pair whose overlap does not either, is
+    /// given up and measured as no alignment. Pairs scoring the threshold or more are measured
+    /// exactly as before, and every other pair still scores below it.
+    pub(crate) fn linked_only(mut self) -> Verifier<'a> {
+        self.linked_only = true;
+        self
     }
 
     /// The weights of `doc`'s words, for [`evidence_prepared`](Self::evidence_prepared).
@@ -392,10 +404,13 @@ impl<'a> Verifier<'a> {
         let mut m = Measured { shared, numbers: number_agreement(a.numbers(), b.numbers()), ..Measured::default() };
         // Aligned sentences each share at least `threshold` of their weight, so a pair whose texts
         // share less than `threshold²` of the lighter one's weight cannot align enough to matter.
-        let (_, _, containment) = Verifier::overlap(wa.mass, wb.mass, shared);
+        let (overlap, _, containment) = Verifier::overlap(wa.mass, wb.mass, shared);
         if containment >= self.threshold * self.threshold {
+            // The score is the overlap, or the overlap lowered, or the alignment: below the
+            // threshold whenever the overlap and the alignment both are.
+            let give_up = self.linked_only && overlap < self.threshold;
             (m.alignment, m.aligned) = if short.positive && long.positive {
-                self.alignment(short, long, scratch)
+                self.alignment(short, long, scratch, give_up)
             } else {
                 self.alignment_exhaustive(short, long, &scratch.in_long)
             };
@@ -415,7 +430,10 @@ impl<'a> Verifier<'a> {
     /// bound get their exact shared weight, summed in the same order as the exhaustive scan (so
     /// the same value); the bound is applied with a relative slack of [`PRUNE_SLACK`], far above
     /// any rounding of these sums, so a pruned sentence is one the exhaustive scan rejects too.
-    fn alignment(&self, short: &Weighted<'_>, long: &Weighted<'_>, sc: &mut Scratch) -> (f64, u32) {
+    ///
+    /// With `give_up`, the alignment is reported as none (0, 0) as soon as it cannot reach the
+    /// threshold: each open sentence adds at most its weight to the heaviest chain.
+    fn alignment(&self, short: &Weighted<'_>, long: &Weighted<'_>, sc: &mut Scratch, give_up: bool) -> (f64, u32) {
         if (short.doc.num_sentences() as u32) < MIN_ALIGNED_SENTENCES {
             return (0.0, 0);
         }
@@ -441,8 +459,8 @@ impl<'a> Verifier<'a> {
         if total <= 0.0 || (sc.open.len() as u32) < MIN_ALIGNED_SENTENCES {
             return (0.0, 0);
         }
-        let bound: f64 = sc.open.iter().map(|o| o.1.sum).sum::<f64>() / total;
-        if bound < t {
+        let mut possible: f64 = sc.open.iter().map(|o| o.1.sum).sum::<f64>();
+        if possible / total < t {
             return (0.0, 0);
         }
         sc.index_long(long);
@@ -504,6 +522,11 @@ impl<'a> Verifier<'a> {
             if best.0 != usize::MAX && best.1 >= t {
                 // Credit: the sentence's weight times how sure its match is.
                 matches.push((best.0, best.1 * ms.sum));
+            }
+            // What the sentences still open and the matches so far could add up to, at most.
+            possible -= ms.sum * (1.0 - if best.0 != usize::MAX && best.1 >= t { best.1 } else { 0.0 });
+            if give_up && possible * PRUNE_SLACK < t * total {
+                return (0.0, 0);
             }
         }
         let (len, aligned) = heaviest_chain(matches, &mut sc.best_at);
