@@ -729,7 +729,7 @@ pub(crate) fn member_excess<'a>(bags: impl IntoIterator<Item = &'a [u32]>, words
 #[cfg(test)]
 pub(crate) fn family_excess<'a>(
     family: &[u32],
-    bag: impl Fn(usize) -> &'a [u32],
+    bag: impl Fn(usize) -> &'a [u32] + Sync,
 ) -> Option<rustc_hash::FxHashMap<u32, u32>> {
     let mut excess: rustc_hash::FxHashMap<u32, u32> = Default::default();
     let any = for_each_excess(family, bag, |w, e| *excess.entry(w).or_insert(0) += e);
@@ -740,7 +740,7 @@ pub(crate) fn family_excess<'a>(
 /// after family (see [`member_excess`]); whether some family has two or more members.
 pub(crate) fn for_each_excess<'a>(
     family: &[u32],
-    bag: impl Fn(usize) -> &'a [u32],
+    bag: impl Fn(usize) -> &'a [u32] + Sync,
     mut add: impl FnMut(u32, u32),
 ) -> bool {
     // Families by their first document: `(first, member)` sorted; `family` holds positions.
@@ -753,11 +753,15 @@ pub(crate) fn for_each_excess<'a>(
     if members.is_empty() {
         return false;
     }
-    members.sort_unstable();
+    crate::par::sort_unstable(&mut members);
     members.dedup();
-    let mut words: Vec<u32> = Vec::new();
-    for run in members.chunk_by(|x, y| x.0 == y.0) {
-        for (w, e) in member_excess(run.iter().map(|&(_, m)| bag(m as usize)), &mut words) {
+    let runs: Vec<&[(u32, u32)]> = members.chunk_by(|x, y| x.0 == y.0).collect();
+    // Families a few thousand at a time on every worker, their words then added in order.
+    for chunk in runs.chunks(1 << 12) {
+        let found = crate::par::map_with(chunk, Vec::new, |words, run| {
+            member_excess(run.iter().map(|&(_, m)| bag(m as usize)), words)
+        });
+        for (w, e) in found.into_iter().flatten() {
             add(w, e);
         }
     }

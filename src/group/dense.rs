@@ -66,7 +66,11 @@ impl Vocabulary {
     /// the lowest member of document `i`'s family, and `bag(i)` its bag of ids): its document
     /// frequency less the members of a family holding it beyond the first. `None` when every
     /// family is one document (family frequencies are then the document frequencies).
-    pub(crate) fn family_frequencies<'a>(&self, family: &[u32], bag: impl Fn(usize) -> &'a [u32]) -> Option<Vec<u32>> {
+    pub(crate) fn family_frequencies<'a>(
+        &self,
+        family: &[u32],
+        bag: impl Fn(usize) -> &'a [u32] + Sync,
+    ) -> Option<Vec<u32>> {
         let mut family_df = self.df.clone();
         let any = crate::dedup::for_each_excess(family, bag, |w, e| {
             // Ids are below `df.len()`.
