@@ -659,11 +659,13 @@ impl DocFeatures {
         // kept sentences anew would give. Indexes are in bounds: sentences hold bag positions,
         // with one key per sentence when keys are held (`extract` builds them so and `decode`
         // refuses anything else).
-        let keep: Vec<bool> = (0..self.num_sentences()).map(|k| !drop(k)).collect();
+        // The result is written into one allocation of its exact size, part after part.
         let [old_bag, old_numbers, _, _, old_keys] = self.parts();
+        let kept_sentences = || self.sentences().enumerate().filter(|&(k, _)| !drop(k)).map(|x| x.1);
+        // Bag positions in use by a kept sentence are marked 0, then given their new position.
         let mut remap = vec![u32::MAX; old_bag.len()];
         let (mut words, mut kept, mut total) = (0usize, 0usize, 0u32);
-        for (s, _) in self.sentences().zip(&keep).filter(|x| *x.1) {
+        for s in kept_sentences() {
             for &i in s {
                 remap[i as usize] = 0;
             }
@@ -671,22 +673,37 @@ impl DocFeatures {
             kept += 1;
             total = total.saturating_add(s.len() as u32);
         }
-        let mut bag = Vec::with_capacity(remap.iter().filter(|&&r| r == 0).count());
+        // Numbers are words of the bag: kept when their word is (marked, or given a position).
+        let number_kept = |remap: &[u32], n: &u32| old_bag.binary_search(n).is_ok_and(|i| remap[i] != u32::MAX);
+        let bag_len = remap.iter().filter(|&&r| r == 0).count();
+        let numbers_len = old_numbers.iter().filter(|n| number_kept(&remap, n)).count();
+        let keys = old_keys.iter().enumerate().filter(|&(k, _)| !drop(k)).map(|x| *x.1);
+        let keys_len = keys.clone().count();
+        let mut data = Vec::with_capacity(bag_len + numbers_len + kept + words + keys_len);
         for (r, &w) in remap.iter_mut().zip(old_bag) {
             if *r == 0 {
-                *r = bag.len() as u32;
-                bag.push(w);
+                *r = data.len() as u32;
+                data.push(w);
             }
         }
-        let mut sentence_words = Vec::with_capacity(words);
-        let mut sentence_ends = Vec::with_capacity(kept);
-        for (s, _) in self.sentences().zip(&keep).filter(|x| *x.1) {
-            sentence_words.extend(s.iter().map(|&i| remap[i as usize]));
-            sentence_ends.push(sentence_words.len() as u32);
+        data.extend(old_numbers.iter().copied().filter(|n| number_kept(&remap, n)));
+        let mut end = 0u32;
+        for s in kept_sentences() {
+            end += s.len() as u32;
+            data.push(end);
         }
-        let sentence_keys: Vec<u32> = old_keys.iter().zip(&keep).filter(|x| *x.1).map(|x| *x.0).collect();
-        let numbers: Vec<u32> = old_numbers.iter().copied().filter(|n| bag.binary_search(n).is_ok()).collect();
-        DocFeatures::from_parts(&bag, &numbers, &sentence_ends, &sentence_words, &sentence_keys, total)
+        for s in kept_sentences() {
+            data.extend(s.iter().map(|&i| remap[i as usize]));
+        }
+        data.extend(keys);
+        DocFeatures {
+            data: data.into_boxed_slice(),
+            total,
+            bag_len: bag_len as u32,
+            numbers_len: numbers_len as u32,
+            sentences_len: kept as u32,
+            keyed: keys_len == kept,
+        }
     }
 
     /// Number of words, repeats included.
