@@ -110,8 +110,7 @@ impl KeywordConfig {
             let df = dfs.get(d).and_then(|f| f.get(i)).copied().unwrap_or(0);
             (df, df.saturating_sub(excess.and_then(|m| m.get(&w)).copied().unwrap_or(0)))
         };
-        let eligible = |d: usize| self.eligible_of(docs[d], move |i, w| rank(d, i, w), |w| w);
-        self.candidate_pairs_by::<_, _, fn(usize) -> &'static [u32]>(docs.len(), eligible, None)
+        self.candidate_pairs_by(docs.len(), |d| self.eligible_of(docs[d], move |i, w| rank(d, i, w), |w| w), None)
     }
 
     /// [`candidate_pairs_df`](Self::candidate_pairs_df) over documents holding dense word ids
@@ -131,29 +130,18 @@ impl KeywordConfig {
                 (r != u32::MAX).then_some((r, w))
             })
         };
-        let is_eligible = |w: u32| ranks.get(w as usize).is_some_and(|&r| r != u32::MAX);
-        self.candidate_pairs_by(docs.len(), eligible, Some((vocab.len(), |d: usize| docs[d].bag(), &is_eligible)))
+        self.candidate_pairs_by(docs.len(), eligible, Some(vocab.len()))
     }
 
     /// Candidate pairs among `n` documents where `eligible(d)` gives `(family frequency, word)`
     /// of each eligible word of document `d`, in bag order. Words need only sort as their
     /// hashes do (ties of frequency are broken by the word); `space` is their number when they
     /// are dense ids (all below it).
-    ///
-    /// For dense ids, `bag(d)` is document `d`'s bag (ascending ids) and `eligible(w)` whether id
-    /// `w` is eligible: postings are then built on every worker, each for its own range of ids.
-    fn candidate_pairs_by<'d, E, I, B>(
-        &self,
-        n: usize,
-        eligible_words: E,
-        dense: Option<DenseWords<'_, B>>,
-    ) -> Vec<(u32, u32)>
+    fn candidate_pairs_by<E, I>(&self, n: usize, eligible_words: E, space: Option<usize>) -> Vec<(u32, u32)>
     where
         E: Fn(usize) -> I + Sync,
         I: Iterator<Item = (u32, u32)>,
-        B: Fn(usize) -> &'d [u32] + Sync,
     {
-        let space = dense.as_ref().map(|d| d.0);
         let eligible_words = &eligible_words;
         let positions: Vec<usize> = (0..n).collect();
         // Document `d`'s keywords (`buf` is scratch). They are found twice, here to know which
@@ -171,8 +159,10 @@ impl KeywordConfig {
         }
         // Postings of the words that are some document's keyword (the only ones looked up): the
         // documents in which each is eligible.
-        let postings = match dense {
-            Some((space, bag, eligible)) => Postings::dense(n, space, bag, |w| keyword.contains(w) && eligible(w)),
+        let postings = match space {
+            Some(space) => {
+                Postings::dense(n, space, |d| eligible_words(d).map(|x| x.1).filter(|&w| keyword.contains(w)))
+            }
             None => Postings::hashed(n, |d| eligible_words(d).map(|x| x.1).filter(|&w| keyword.contains(w))),
         };
         drop(keyword);
@@ -218,9 +208,6 @@ impl KeywordConfig {
         all
     }
 }
-
-/// For dense ids: their number, each document's bag, and whether an id is eligible.
-type DenseWords<'e, B> = (usize, B, &'e (dyn Fn(u32) -> bool + Sync));
 
 /// Documents per parallel run of the keyword stage (what a run returns is held until merged).
 const CHUNK: usize = 1 << 16;
@@ -276,74 +263,33 @@ struct Postings {
 }
 
 impl Postings {
-    /// Postings of the dense ids below `space` for which `posted(w)`, where `bag(d)` is
-    /// document `d`'s bag (distinct ids, ascending): counted, then placed, document after
-    /// document. Each worker takes a range of ids (its slices of the counts and the documents
-    /// are its own), so the result does not depend on the number of workers.
-    fn dense<'d>(
-        n: usize,
-        space: usize,
-        bag: impl Fn(usize) -> &'d [u32] + Sync,
-        posted: impl Fn(u32) -> bool + Sync,
-    ) -> Postings {
-        // Ranges of ids, one per worker; `ends` ascends to `space`.
-        let parts = crate::par::threads().clamp(1, space.max(1));
-        let ends: Vec<usize> = (1..=parts).map(|p| space * p / parts).collect();
-        // The posted ids of `d`'s bag in `lo..hi` (the bag is ascending).
-        let posted_in = |d: usize, lo: usize, hi: usize| {
-            let b = bag(d);
-            let from = b.partition_point(|&w| (w as usize) < lo);
-            let to = from + b[from..].partition_point(|&w| (w as usize) < hi);
-            b[from..to].iter().copied().filter(|&w| posted(w))
-        };
-        // Counts: `starts[w + 1]` for id `w`, each range counting into its own slice.
+    /// Postings of dense ids below `space`, where `words(d)` are document `d`'s eligible words
+    /// (distinct): counted, then placed, document after document.
+    fn dense<I: Iterator<Item = u32>>(n: usize, space: usize, words: impl Fn(usize) -> I) -> Postings {
         let mut starts = vec![0usize; space + 1];
-        {
-            let mut slices: Vec<(usize, &mut [usize])> = Vec::with_capacity(parts);
-            let (mut rest, mut lo) = (starts.get_mut(1..).unwrap_or_default(), 0);
-            for &hi in &ends {
-                let (mine, tail) = std::mem::take(&mut rest).split_at_mut(hi - lo);
-                slices.push((lo, mine));
-                (rest, lo) = (tail, hi);
-            }
-            crate::par::for_each_heavy_mut(&mut slices, |_, (lo, counts)| {
-                let hi = *lo + counts.len();
-                for d in 0..n {
-                    for w in posted_in(d, *lo, hi) {
-                        // `lo <= w < hi`.
-                        counts[w as usize - *lo] += 1;
-                    }
+        // Ids are below `space` (an id that is not is left out).
+        for d in 0..n {
+            for w in words(d) {
+                if let Some(c) = starts.get_mut(w as usize + 1) {
+                    *c += 1;
                 }
-            });
+            }
         }
         for i in 0..space {
             starts[i + 1] += starts[i];
         }
-        // Placing: each range writes its own ids' documents, a contiguous slice of `docs`.
+        let mut next = starts.clone();
         let mut docs = vec![0u32; starts[space]];
-        {
-            let mut slices: Vec<(usize, Vec<usize>, &mut [u32])> = Vec::with_capacity(parts);
-            let (mut rest, mut lo) = (&mut docs[..], 0);
-            for &hi in &ends {
-                let (mine, tail) = std::mem::take(&mut rest).split_at_mut(starts[hi] - starts[lo]);
-                // Where each id's next document goes, within this range's slice.
-                let next: Vec<usize> = starts[lo..hi].iter().map(|&s| s - starts[lo]).collect();
-                slices.push((lo, next, mine));
-                (rest, lo) = (tail, hi);
-            }
-            crate::par::for_each_heavy_mut(&mut slices, |_, (lo, next, out)| {
-                let hi = *lo + next.len();
-                for d in 0..n {
-                    for w in posted_in(d, *lo, hi) {
-                        // `next[w - lo]` stays below the start of the next id, within `out`.
-                        let slot = &mut next[w as usize - *lo];
-                        if let Some(x) = out.get_mut(*slot) {
-                            *x = d as u32;
-                        }
-                        *slot += 1;
+        for d in 0..n {
+            for w in words(d) {
+                // `next[w]` stays below the start of the next word, within `docs`.
+                if let Some(slot) = next.get_mut(w as usize) {
+                    if let Some(x) = docs.get_mut(*slot) {
+                        *x = d as u32;
                     }
+                    *slot += 1;
                 }
-            });
+            }
         }
         Postings { docs, starts, index: None }
     }
