@@ -42,15 +42,7 @@ where
     T: Send,
     F: Fn(usize, &mut T) + Sync + Send,
 {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        items.par_iter_mut().with_min_len(8).enumerate().for_each(|(i, t)| f(i, t));
-    }
-    #[cfg(not(feature = "parallel"))]
-    for (i, t) in items.iter_mut().enumerate() {
-        f(i, t);
-    }
+    for_each_mut_in(items, 8, usize::MAX, f);
 }
 
 /// [`for_each_mut`] for few items that are each a large task: every item may go to its own
@@ -60,10 +52,20 @@ where
     T: Send,
     F: Fn(usize, &mut T) + Sync + Send,
 {
+    for_each_mut_in(items, 1, 1, f);
+}
+
+/// [`for_each_mut`] with jobs of `min` to `max` items.
+#[cfg_attr(not(feature = "parallel"), allow(unused_variables))]
+fn for_each_mut_in<T, F>(items: &mut [T], min: usize, max: usize, f: F)
+where
+    T: Send,
+    F: Fn(usize, &mut T) + Sync + Send,
+{
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        items.par_iter_mut().with_max_len(1).enumerate().for_each(|(i, t)| f(i, t));
+        items.par_iter_mut().with_min_len(min).with_max_len(max).enumerate().for_each(|(i, t)| f(i, t));
     }
     #[cfg(not(feature = "parallel"))]
     for (i, t) in items.iter_mut().enumerate() {

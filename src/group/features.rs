@@ -463,14 +463,7 @@ impl FeatureBuffer {
             counts.push((h ^ (h >> 32)) as u32);
         }
         data.extend_from_slice(counts);
-        DocFeatures {
-            data: data.into_boxed_slice(),
-            total,
-            bag_len: bag.len() as u32,
-            numbers_len: numbers.len() as u32,
-            sentences_len: sentences as u32,
-            keyed: true,
-        }
+        DocFeatures::assemble(data, total, [bag.len(), numbers.len(), sentences, sentences])
     }
 }
 
@@ -580,13 +573,20 @@ impl DocFeatures {
         for part in [bag, numbers, ends, words, keys] {
             data.extend_from_slice(part);
         }
+        DocFeatures::assemble(data, total, [bag.len(), numbers.len(), ends.len(), keys.len()])
+    }
+
+    /// Features over `data`, laid out as `DocFeatures::data` says, with `total` words and the
+    /// lengths of the bag, the numbers, the sentences and the keys (as many as the sentences
+    /// when held).
+    fn assemble(data: Vec<u32>, total: u32, [bag, numbers, sentences, keys]: [usize; 4]) -> DocFeatures {
         DocFeatures {
             data: data.into_boxed_slice(),
             total,
-            bag_len: bag.len() as u32,
-            numbers_len: numbers.len() as u32,
-            sentences_len: ends.len() as u32,
-            keyed: keys.len() == ends.len(),
+            bag_len: bag as u32,
+            numbers_len: numbers as u32,
+            sentences_len: sentences as u32,
+            keyed: keys == sentences,
         }
     }
 
@@ -696,14 +696,7 @@ impl DocFeatures {
             data.extend(s.iter().map(|&i| remap[i as usize]));
         }
         data.extend(keys);
-        DocFeatures {
-            data: data.into_boxed_slice(),
-            total,
-            bag_len: bag_len as u32,
-            numbers_len: numbers_len as u32,
-            sentences_len: kept as u32,
-            keyed: keys_len == kept,
-        }
+        DocFeatures::assemble(data, total, [bag_len, numbers_len, kept, keys_len])
     }
 
     /// Number of words, repeats included.
