@@ -264,30 +264,34 @@ struct Postings {
 
 impl Postings {
     /// Postings of dense ids below `space`, where `words(d)` are document `d`'s eligible words
-    /// (distinct): counted, then placed, document after document.
+    /// (distinct): counted, then placed, document after document from the last, each id's
+    /// documents filled from its end (so they ascend and the ends become the starts, with no
+    /// second table).
     fn dense<I: Iterator<Item = u32>>(n: usize, space: usize, words: impl Fn(usize) -> I) -> Postings {
         let mut starts = vec![0usize; space + 1];
         // Ids are below `space` (an id that is not is left out).
         for d in 0..n {
             for w in words(d) {
-                if let Some(c) = starts.get_mut(w as usize + 1) {
+                if let Some(c) = starts.get_mut(w as usize).filter(|_| (w as usize) < space) {
                     *c += 1;
                 }
             }
         }
-        for i in 0..space {
-            starts[i + 1] += starts[i];
+        // Exclusive ends; the slot after the last id holds the total.
+        let mut run = 0;
+        for c in &mut starts {
+            run += *c;
+            *c = run;
         }
-        let mut next = starts.clone();
-        let mut docs = vec![0u32; starts[space]];
-        for d in 0..n {
+        let mut docs = vec![0u32; run];
+        for d in (0..n).rev() {
             for w in words(d) {
-                // `next[w]` stays below the start of the next word, within `docs`.
-                if let Some(slot) = next.get_mut(w as usize) {
+                // `starts[w]` stays above the start of id `w`, within `docs`.
+                if let Some(slot) = starts.get_mut(w as usize).filter(|_| (w as usize) < space) {
+                    *slot -= 1;
                     if let Some(x) = docs.get_mut(*slot) {
                         *x = d as u32;
                     }
-                    *slot += 1;
                 }
             }
         }
