@@ -540,13 +540,13 @@ impl Deduplicator {
         // Identical normalized texts (non-empty) are linked to the first of their kind.
         let mut by_print: Vec<(u64, u32)> =
             prints.iter().enumerate().filter_map(|(i, p)| p.map(|f| (f.get(), i as u32))).collect();
-        by_print.sort_unstable();
+        crate::par::sort_unstable(&mut by_print);
         for run in by_print.chunk_by(|x, y| x.0 == y.0) {
             for &(_, j) in &run[1..] {
                 candidates.push((run[0].1.min(j), run[0].1.max(j), u8::MAX));
             }
         }
-        candidates.sort_unstable();
+        crate::par::sort_unstable(&mut candidates);
         candidates.dedup_by_key(|x| (x.0, x.1));
         candidates.shrink_to_fit();
         drop(by_print);
