@@ -120,25 +120,11 @@ fn seeds(dedup: &Deduplicator) -> BoxResult<()> {
 /// navigation and footer. The rewrite must still join its story, whose words are now all in
 /// several documents, and the other articles must still stay apart.
 fn syndicated_seeds(dedup: &Deduplicator, seeds: &[(String, String)], label: &HashMap<String, usize>) -> BoxResult<()> {
-    let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times", "Coastal Herald"];
     let mut line = Vec::new();
     for k in [1, 3, 10] {
-        let mut items = Vec::new();
-        let mut truth = Vec::new();
-        for (i, (id, text)) in seeds.iter().enumerate() {
-            for c in 0..=k {
-                let site = sites[(i + c) % sites.len()];
-                let page =
-                    format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}.");
-                items.push((format!("{id}-{c}"), if c == 0 { text.clone() } else { page }));
-                truth.push(label.get(id).copied().unwrap_or(usize::MAX));
-            }
-        }
+        let (items, truth) = republished(seeds, label, |_| k);
         let grouping = dedup.group(&items)?;
-        let pred: Vec<usize> = (0..items.len()).map(|i| grouping.representative_of(i).unwrap_or(i)).collect();
-        let r = evaluate(&truth, &pred)?;
-        let verdict = if r.ari == 1.0 { "exactly right".to_string() } else { format!("WRONG (ARI {:.3})", r.ari) };
-        line.push(format!("k = {k}: {verdict}"));
+        line.push(format!("k = {k}: {}", verdict(&grouping, &truth)?));
     }
     println!("seeds syndicated (each also published by k sites): {}", line.join("; "));
     // Only one side of the story republished: the copies make the words the seed shares with its
@@ -146,23 +132,9 @@ fn syndicated_seeds(dedup: &Deduplicator, seeds: &[(String, String)], label: &Ha
     let mut line = Vec::new();
     for which in ["000", "001"] {
         for k in [1, 3, 10] {
-            let mut items = Vec::new();
-            let mut truth = Vec::new();
-            for (i, (id, text)) in seeds.iter().enumerate() {
-                let copies = if id == which { k } else { 0 };
-                for c in 0..=copies {
-                    let site = sites[(i + c) % sites.len()];
-                    let page =
-                        format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}.");
-                    items.push((format!("{id}-{c}"), if c == 0 { text.clone() } else { page }));
-                    truth.push(label.get(id).copied().unwrap_or(usize::MAX));
-                }
-            }
+            let (items, truth) = republished(seeds, label, |id| if id == which { k } else { 0 });
             let scored = dedup.score(&items)?;
-            let grouping = scored.group(dedup.config().threshold);
-            let pred: Vec<usize> = (0..items.len()).map(|i| grouping.representative_of(i).unwrap_or(i)).collect();
-            let r = evaluate(&truth, &pred)?;
-            let verdict = if r.ari == 1.0 { "exactly right".to_string() } else { format!("WRONG (ARI {:.3})", r.ari) };
+            let verdict = verdict(&scored.group(dedup.config().threshold), &truth)?;
             // The score of the seed 000 with the seed 001 (both uncopied texts, `-0`).
             let pair = scored
                 .links()
@@ -176,6 +148,34 @@ fn syndicated_seeds(dedup: &Deduplicator, seeds: &[(String, String)], label: &Ha
     }
     println!("seeds, one side syndicated: {}", line.join("; "));
     Ok(())
+}
+
+/// The seeds (as `{id}-0`) each with `copies(id)` copies (`{id}-1`, ...) that news sites
+/// publish wrapped in their navigation and footer, and each text's story label.
+fn republished(
+    seeds: &[(String, String)],
+    label: &HashMap<String, usize>,
+    copies: impl Fn(&str) -> usize,
+) -> (Vec<(String, String)>, Vec<usize>) {
+    let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times", "Coastal Herald"];
+    let mut items = Vec::new();
+    let mut truth = Vec::new();
+    for (i, (id, text)) in seeds.iter().enumerate() {
+        for c in 0..=copies(id) {
+            let site = sites[(i + c) % sites.len()];
+            let page = format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}.");
+            items.push((format!("{id}-{c}"), if c == 0 { text.clone() } else { page }));
+            truth.push(label.get(id).copied().unwrap_or(usize::MAX));
+        }
+    }
+    (items, truth)
+}
+
+/// "exactly right" when `grouping` gives the stories of `truth`, else the adjusted Rand index.
+fn verdict(grouping: &reprint::group::Grouping, truth: &[usize]) -> BoxResult<String> {
+    let pred: Vec<usize> = (0..truth.len()).map(|i| grouping.representative_of(i).unwrap_or(i)).collect();
+    let r = evaluate(truth, &pred)?;
+    Ok(if r.ari == 1.0 { "exactly right".to_string() } else { format!("WRONG (ARI {:.3})", r.ari) })
 }
 
 /// Sources for the synthetic sets: the news texts (not Usenet posts) of 80 to 2000 words, in

@@ -111,35 +111,54 @@ fn articles_added_one_at_a_time_are_assigned_as_one_shot_groups_them() {
 fn syndicated_copies_added_one_at_a_time_then_removed_group_as_one_shot() {
     // Each seed also published by three sites: the keyword stage counts the copies of a story as
     // one family, and the index must count them as a one-shot run does whatever is live.
-    let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times"];
     let mut docs = Vec::new();
     for (i, (id, text)) in corpus::seeds().into_iter().enumerate() {
         for c in 0..3 {
-            let site = sites[(i + c) % sites.len()];
-            let page = format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}.");
+            // Four sites take turns.
+            let page = corpus::support::site_copy((i + c) % 4, &text);
             docs.push(Doc { id: format!("{id}-{c}"), text: page, timestamp: (i * 10 + c) as i64 });
         }
         docs.push(Doc { id, text, timestamp: (i * 10 + 5) as i64 });
     }
-    // Interleaved: copies of different stories alternate.
-    let order: Vec<usize> = (0..docs.len()).map(|k| (k * 7) % docs.len()).collect();
-    let mut index = Index::default();
-    let mut live: Vec<&Doc> = Vec::new();
-    for &k in &order {
-        index.add(article(&docs[k])).unwrap();
-        live.push(&docs[k]);
-        assert_consistent(&index, &live);
-    }
+    let order = interleaved(docs.len());
+    let (mut index, mut live) = added_one_at_a_time(&docs, &order);
     // 000 (a paraphrase of 001) and its copies are 001's story; the other seeds stay apart.
     let snapshot = index.grouping();
     assert_eq!(snapshot.cluster_of("000-1"), snapshot.cluster_of("001"));
     assert_ne!(snapshot.cluster_of("002"), snapshot.cluster_of("003"));
     let bytes = index.to_bytes();
     assert_eq!(Index::from_bytes(&bytes).unwrap().grouping(), snapshot);
-    for &k in order.iter().rev().step_by(2).chain(order.iter().rev().skip(1).step_by(2)) {
+    let removal: Vec<usize> =
+        order.iter().rev().step_by(2).chain(order.iter().rev().skip(1).step_by(2)).copied().collect();
+    removed_one_at_a_time(&mut index, &mut live, &docs, &removal);
+}
+
+/// Positions `0..n` interleaved (step 7), so that neighbours (copies of one story) alternate
+/// with others.
+fn interleaved(n: usize) -> Vec<usize> {
+    (0..n).map(|k| (k * 7) % n).collect()
+}
+
+/// An index of `docs` added one at a time in `order`, checked against one-shot grouping after
+/// each, with the live documents.
+fn added_one_at_a_time<'a>(docs: &'a [Doc], order: &[usize]) -> (Index, Vec<&'a Doc>) {
+    let mut index = Index::default();
+    let mut live: Vec<&Doc> = Vec::new();
+    for &k in order {
+        index.add(article(&docs[k])).unwrap();
+        live.push(&docs[k]);
+        assert_consistent(&index, &live);
+    }
+    (index, live)
+}
+
+/// Removes `docs` in `order` from `index` (which holds `live`, and then nothing), checked
+/// against one-shot grouping after each.
+fn removed_one_at_a_time(index: &mut Index, live: &mut Vec<&Doc>, docs: &[Doc], order: &[usize]) {
+    for &k in order {
         assert!(index.remove(&docs[k].id));
         live.retain(|d| d.id != docs[k].id);
-        assert_consistent(&index, &live);
+        assert_consistent(index, live);
     }
     assert!(index.is_empty());
 }
@@ -147,14 +166,11 @@ fn syndicated_copies_added_one_at_a_time_then_removed_group_as_one_shot() {
 /// The seeds with `k` site copies of `which` only (timestamps: the copies first, in order, from
 /// 100; the seeds from 200).
 fn one_side_syndicated(which: &str, k: usize) -> Vec<Doc> {
-    let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times", "Coastal Herald"];
     let mut docs = Vec::new();
     for (i, (id, text)) in corpus::seeds().into_iter().enumerate() {
         if id == which {
             for c in 0..k {
-                let site = sites[c % sites.len()];
-                let page =
-                    format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}.");
+                let page = corpus::support::site_copy(c, &text);
                 docs.push(Doc { id: format!("{id}-{c}"), text: page, timestamp: (100 + c) as i64 });
             }
         }
@@ -170,14 +186,8 @@ fn one_side_syndicated_added_one_at_a_time_then_removed_groups_as_one_shot() {
     // does whatever is live, so that the rewrite keeps finding its story.
     for (which, k) in [("000", 3), ("001", 3), ("000", 10), ("001", 10)] {
         let docs = one_side_syndicated(which, k);
-        let order: Vec<usize> = (0..docs.len()).map(|j| (j * 7) % docs.len()).collect();
-        let mut index = Index::default();
-        let mut live: Vec<&Doc> = Vec::new();
-        for &j in &order {
-            index.add(article(&docs[j])).unwrap();
-            live.push(&docs[j]);
-            assert_consistent(&index, &live);
-        }
+        let order = interleaved(docs.len());
+        let (mut index, mut live) = added_one_at_a_time(&docs, &order);
         let snapshot = index.grouping();
         assert_eq!(snapshot.cluster_of("000"), snapshot.cluster_of("001"), "{which} k = {k}");
         assert_eq!(snapshot.cluster_of(&format!("{which}-0")), snapshot.cluster_of("001"), "{which} k = {k}");
@@ -206,12 +216,8 @@ fn one_side_syndicated_added_one_at_a_time_then_removed_groups_as_one_shot() {
         let all: Vec<&Doc> = docs.iter().collect();
         assert_consistent(&left, &all);
         assert_eq!(left.grouping(), snapshot);
-        for &j in order.iter().rev() {
-            assert!(index.remove(&docs[j].id));
-            live.retain(|d| d.id != docs[j].id);
-            assert_consistent(&index, &live);
-        }
-        assert!(index.is_empty());
+        let removal: Vec<usize> = order.iter().rev().copied().collect();
+        removed_one_at_a_time(&mut index, &mut live, &docs, &removal);
     }
 }
 

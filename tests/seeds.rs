@@ -56,18 +56,13 @@ fn seed_groups_do_not_depend_on_input_order() {
 /// The seeds with `copies(id)` more sites publishing each, under their own masthead, navigation
 /// and footer, and each item's story.
 fn republished(copies: impl Fn(&str) -> usize) -> (Vec<(String, String)>, Vec<&'static str>) {
-    let sites = ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times", "Coastal Herald"];
     let mut items = Vec::new();
     let mut story = Vec::new();
     for (i, (id, text)) in seeds().into_iter().enumerate() {
         // 000 is a rewrite of 001: one story.
         let s = ["001", "001", "002", "003", "004"][i];
         for c in 0..copies(&id) {
-            let site = sites[(i + c) % sites.len()];
-            items.push((
-                format!("{id}-{c}"),
-                format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}."),
-            ));
+            items.push((format!("{id}-{c}"), support::site_copy(i + c, &text)));
             story.push(s);
         }
         items.push((id, text));

@@ -38,13 +38,14 @@ pub struct DocFeatures {
 
 impl std::fmt::Debug for DocFeatures {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let [bag, numbers, ends, words, keys] = self.parts();
         f.debug_struct("DocFeatures")
             .field("total", &self.total)
-            .field("bag", &self.bag())
-            .field("numbers", &self.numbers())
-            .field("sentence_ends", &self.ends())
-            .field("sentence_words", &self.words())
-            .field("sentence_keys", &self.sentence_keys())
+            .field("bag", &bag)
+            .field("numbers", &numbers)
+            .field("sentence_ends", &ends)
+            .field("sentence_words", &words)
+            .field("sentence_keys", &keys)
             .finish()
     }
 }
@@ -600,19 +601,6 @@ impl DocFeatures {
         let words_end = self.data.len().saturating_sub(keys);
         let cut = |from: usize, to: usize| self.data.get(from..to).unwrap_or_default();
         [cut(0, b), cut(b, b + m), cut(b + m, b + m + s), cut(b + m + s, words_end), cut(words_end, self.data.len())]
-    }
-
-    /// End offset (exclusive) in [`words`](Self::words) of each sentence.
-    #[inline]
-    fn ends(&self) -> &[u32] {
-        let (b, m, s) = (self.bag_len as usize, self.numbers_len as usize, self.sentences_len as usize);
-        self.data.get(b + m..b + m + s).unwrap_or_default()
-    }
-
-    /// Each sentence's distinct words as positions in the bag, sentence after sentence.
-    #[inline]
-    fn words(&self) -> &[u32] {
-        self.parts()[3]
     }
 
     /// Builds features from each sentence's sorted distinct word hashes (concatenated, with

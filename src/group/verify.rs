@@ -519,12 +519,14 @@ impl<'a> Verifier<'a> {
                     best = (k as usize, lower);
                 }
             }
-            if best.0 != usize::MAX && best.1 >= t {
+            // How sure the sentence's match is (0: no match).
+            let sure = if best.0 != usize::MAX && best.1 >= t { best.1 } else { 0.0 };
+            if sure > 0.0 {
                 // Credit: the sentence's weight times how sure its match is.
-                matches.push((best.0, best.1 * ms.sum));
+                matches.push((best.0, sure * ms.sum));
             }
             // What the sentences still open and the matches so far could add up to, at most.
-            possible -= ms.sum * (1.0 - if best.0 != usize::MAX && best.1 >= t { best.1 } else { 0.0 });
+            possible -= ms.sum * (1.0 - sure);
             if give_up && possible * PRUNE_SLACK < t * total {
                 return (0.0, 0);
             }

@@ -26,6 +26,16 @@ pub fn seeds() -> Vec<(String, String)> {
         .collect()
 }
 
+/// News sites that republish stories.
+pub const SITES: [&str; 5] =
+    ["The Daily Ledger", "Metro Wire Online", "Northern Courier", "Valley Times", "Coastal Herald"];
+
+/// `text` as site `SITES[k % 5]` republishes it: its navigation line before, its footer after.
+pub fn site_copy(k: usize, text: &str) -> String {
+    let site = SITES[k % SITES.len()];
+    format!("{site}. Home | News | Sport | Weather\n{text}\nShare this article. Copyright {site}.")
+}
+
 /// A deterministic xorshift generator.
 pub struct Rng(pub u64);
 
