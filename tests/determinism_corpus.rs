@@ -198,3 +198,37 @@ fn same_groups_representatives_and_scores_for_any_thread_count_and_order() {
     let wrong = one.iter().filter(|(i, r)| truth.get(i.as_str()) != truth.get(r.as_str())).count();
     assert!(wrong * 10 < items.len(), "{wrong} documents joined another story's group");
 }
+
+/// Each item's representative by id, and every link of every group by ids with its score's bits.
+fn grouping_outcome(g: &reprint::group::Grouping, items: &[(String, String)]) -> Outcome {
+    let mut reps: Vec<(String, String)> = (0..items.len())
+        .map(|i| (items[i].0.clone(), items[g.representative_of(i).expect("in range")].0.clone()))
+        .collect();
+    reps.sort();
+    let mut links: Vec<(String, String, u64)> = g
+        .groups()
+        .iter()
+        .flat_map(|group| group.links())
+        .map(|l| {
+            let (a, b) = (&items[l.a].0, &items[l.b].0);
+            let (a, b) = if a < b { (a, b) } else { (b, a) };
+            (a.clone(), b.clone(), l.evidence.score.to_bits())
+        })
+        .collect();
+    links.sort();
+    (reps, links)
+}
+
+#[test]
+fn group_links_and_groups_as_scoring_every_pair_does() {
+    // `group` keeps only links, and gives up measuring the pairs that cannot link; `score`
+    // measures every candidate exactly. Same groups, same links, same score bits.
+    let docs = generate(&sources(500), &SynthConfig::new(7));
+    let items: Vec<(String, String)> = docs.iter().map(|d| (d.id.clone(), d.text.clone())).collect();
+    let dedup = Deduplicator::new();
+    let grouped = dedup.group(&items).expect("grouping");
+    let scored = dedup.score(&items).expect("scoring").group(dedup.config().threshold);
+    let (fast, all) = (grouping_outcome(&grouped, &items), grouping_outcome(&scored, &items));
+    assert!(fast.1.len() > items.len() / 4, "only {} links", fast.1.len());
+    assert_eq!(fast, all);
+}

@@ -432,7 +432,9 @@ impl<'a> Verifier<'a> {
     /// any rounding of these sums, so a pruned sentence is one the exhaustive scan rejects too.
     ///
     /// With `give_up`, the alignment is reported as none (0, 0) as soon as it cannot reach the
-    /// threshold: each open sentence adds at most its weight to the heaviest chain.
+    /// threshold: each open sentence adds at most the weight of its words found in `long` to the
+    /// heaviest chain (its credit is its weight times a lower bound of its share matched), and
+    /// the sentences that could add most are matched first.
     fn alignment(&self, short: &Weighted<'_>, long: &Weighted<'_>, sc: &mut Scratch, give_up: bool) -> (f64, u32) {
         if (short.doc.num_sentences() as u32) < MIN_ALIGNED_SENTENCES {
             return (0.0, 0);
@@ -453,23 +455,36 @@ impl<'a> Verifier<'a> {
             }
             total += m.sum;
             if m.sum > 0.0 && possible >= t * m.sum {
-                sc.open.push((k as u32, m));
+                sc.open.push((k as u32, m, possible.min(m.sum)));
             }
         }
         if total <= 0.0 || (sc.open.len() as u32) < MIN_ALIGNED_SENTENCES {
             return (0.0, 0);
         }
-        let mut possible: f64 = sc.open.iter().map(|o| o.1.sum).sum::<f64>();
-        if possible / total < t {
+        if sc.open.iter().map(|o| o.1.sum).sum::<f64>() / total < t {
             return (0.0, 0);
+        }
+        // What the sentences still open and the matches so far could add to the heaviest chain,
+        // at most: a sentence's credit is its weight times a lower bound of its overlap with its
+        // match, so at most the weight of its words found anywhere in `long`.
+        let mut possible: f64 = sc.open.iter().map(|o| o.2).sum::<f64>();
+        if give_up {
+            if possible * PRUNE_SLACK < t * total {
+                return (0.0, 0);
+            }
+            // The sentences with the most to lose first: a pair that cannot align gives up
+            // sooner. Each sentence's match does not depend on the order; the chain is taken
+            // over the matches in sentence order.
+            sc.open.sort_unstable_by(|x, y| y.2.total_cmp(&x.2).then(x.0.cmp(&y.0)));
         }
         sc.index_long(long);
         sc.matches.clear();
-        let Scratch { in_long, open, found, start, holders, long_mass, acc, touched, matches, .. } = sc;
+        sc.ranked.clear();
+        let Scratch { in_long, open, found, start, holders, long_mass, acc, touched, matches, ranked, .. } = sc;
         // Indexing stays in bounds: `in_long` values are positions in `long`'s bag, which `start`
         // has a slot for (plus one); `holders` and `touched` hold sentence numbers of `long`
         // below `long_mass.len() == acc.len()`, and `touched` has a slot per such sentence.
-        for &(ks, ms) in open.iter() {
+        for &(ks, ms, bound) in open.iter() {
             let s = short.doc.sentence(ks as usize);
             found.clear();
             found.extend(
@@ -523,14 +538,15 @@ impl<'a> Verifier<'a> {
             let sure = if best.0 != usize::MAX && best.1 >= t { best.1 } else { 0.0 };
             if sure > 0.0 {
                 // Credit: the sentence's weight times how sure its match is.
-                matches.push((best.0, sure * ms.sum));
+                ranked.push((ks, best.0, sure * ms.sum));
             }
-            // What the sentences still open and the matches so far could add up to, at most.
-            possible -= ms.sum * (1.0 - sure);
+            possible -= bound - sure * ms.sum;
             if give_up && possible * PRUNE_SLACK < t * total {
                 return (0.0, 0);
             }
         }
+        ranked.sort_unstable_by_key(|r| r.0);
+        matches.extend(ranked.iter().map(|&(_, k, credit)| (k, credit)));
         let (len, aligned) = heaviest_chain(matches, &mut sc.best_at);
         if aligned < MIN_ALIGNED_SENTENCES {
             return (0.0, aligned);
@@ -722,12 +738,15 @@ pub(crate) struct Scratch {
     in_long: Vec<u32>,
     /// Bag positions of the short document's shared words, ascending.
     matched: Vec<u32>,
-    /// Sentences of the short document that could match: (number, mass).
-    open: Vec<(u32, Mass)>,
+    /// Sentences of the short document that could match: (number, mass, weight of its words
+    /// found in the long document).
+    open: Vec<(u32, Mass, f64)>,
     /// The words of one sentence found in the long document: (position there, weight).
     found: Vec<(u32, f64)>,
     /// Matched sentences: (position in the long document, weight of the short sentence).
     matches: Vec<(usize, f64)>,
+    /// The same, each with its sentence number in the short document, in the order found.
+    ranked: Vec<(u32, usize, f64)>,
     best_at: Vec<(f64, u32)>,
 }
 
