@@ -6,6 +6,7 @@
 mod support;
 
 use reprint::Deduplicator;
+use reprint::group::{Grouping, Link};
 use reprint::synth::{SynthConfig, generate};
 use support::Rng;
 
@@ -152,13 +153,16 @@ type Outcome = (Vec<(String, String)>, Vec<(String, String, u64)>);
 fn run(dedup: &Deduplicator, items: &[(String, String)], threads: usize) -> Outcome {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
     let scored = pool.install(|| dedup.score(items)).expect("scoring");
-    let g = scored.group(dedup.config().threshold);
+    outcome(&scored.group(dedup.config().threshold), scored.links(), items)
+}
+
+/// Each item's representative in `g` by id, and `links` by ids with their scores' bits, sorted.
+fn outcome(g: &Grouping, links: impl Iterator<Item = Link>, items: &[(String, String)]) -> Outcome {
     let mut reps: Vec<(String, String)> = (0..items.len())
         .map(|i| (items[i].0.clone(), items[g.representative_of(i).expect("in range")].0.clone()))
         .collect();
     reps.sort();
-    let mut links: Vec<(String, String, u64)> = scored
-        .links()
+    let mut links: Vec<(String, String, u64)> = links
         .map(|l| {
             let (a, b) = (&items[l.a].0, &items[l.b].0);
             let (a, b) = if a < b { (a, b) } else { (b, a) };
@@ -200,23 +204,8 @@ fn same_groups_representatives_and_scores_for_any_thread_count_and_order() {
 }
 
 /// Each item's representative by id, and every link of every group by ids with its score's bits.
-fn grouping_outcome(g: &reprint::group::Grouping, items: &[(String, String)]) -> Outcome {
-    let mut reps: Vec<(String, String)> = (0..items.len())
-        .map(|i| (items[i].0.clone(), items[g.representative_of(i).expect("in range")].0.clone()))
-        .collect();
-    reps.sort();
-    let mut links: Vec<(String, String, u64)> = g
-        .groups()
-        .iter()
-        .flat_map(|group| group.links())
-        .map(|l| {
-            let (a, b) = (&items[l.a].0, &items[l.b].0);
-            let (a, b) = if a < b { (a, b) } else { (b, a) };
-            (a.clone(), b.clone(), l.evidence.score.to_bits())
-        })
-        .collect();
-    links.sort();
-    (reps, links)
+fn grouping_outcome(g: &Grouping, items: &[(String, String)]) -> Outcome {
+    outcome(g, g.groups().iter().flat_map(|group| group.links().iter().cloned()), items)
 }
 
 #[test]
