@@ -479,8 +479,7 @@ impl<'a> Verifier<'a> {
         }
         sc.index_long(long);
         sc.matches.clear();
-        sc.ranked.clear();
-        let Scratch { in_long, open, found, start, holders, long_mass, acc, touched, matches, ranked, .. } = sc;
+        let Scratch { in_long, open, found, start, holders, long_mass, acc, touched, matches, .. } = sc;
         // Indexing stays in bounds: `in_long` values are positions in `long`'s bag, which `start`
         // has a slot for (plus one); `holders` and `touched` hold sentence numbers of `long`
         // below `long_mass.len() == acc.len()`, and `touched` has a slot per such sentence.
@@ -538,16 +537,15 @@ impl<'a> Verifier<'a> {
             let sure = if best.0 != usize::MAX && best.1 >= t { best.1 } else { 0.0 };
             if sure > 0.0 {
                 // Credit: the sentence's weight times how sure its match is.
-                ranked.push((ks, best.0, sure * ms.sum));
+                matches.push((ks, best.0, sure * ms.sum));
             }
             possible -= bound - sure * ms.sum;
             if give_up && possible * PRUNE_SLACK < t * total {
                 return (0.0, 0);
             }
         }
-        ranked.sort_unstable_by_key(|r| r.0);
-        matches.extend(ranked.iter().map(|&(_, k, credit)| (k, credit)));
-        let (len, aligned) = heaviest_chain(matches, &mut sc.best_at);
+        matches.sort_unstable_by_key(|m| m.0);
+        let (len, aligned) = heaviest_chain(matches, |&(_, k, credit)| (k, credit), &mut sc.best_at);
         if aligned < MIN_ALIGNED_SENTENCES {
             return (0.0, aligned);
         }
@@ -652,7 +650,7 @@ impl<'a> Verifier<'a> {
                 matches.push((best.0, best.1 * ms.sum));
             }
         }
-        let (len, aligned) = heaviest_chain(&matches, &mut Vec::new());
+        let (len, aligned) = heaviest_chain(&matches, |&m| m, &mut Vec::new());
         if aligned < MIN_ALIGNED_SENTENCES {
             return (0.0, aligned);
         }
@@ -660,16 +658,18 @@ impl<'a> Verifier<'a> {
     }
 }
 
-/// The heaviest chain of `matches` (position in the long text, weight) strictly increasing in
-/// position, in O(m²) for m matched sentences: (its weight, its length). `best_at` is scratch.
-fn heaviest_chain(matches: &[(usize, f64)], best_at: &mut Vec<(f64, u32)>) -> (f64, u32) {
+/// The heaviest chain of `matches` (each `at` of them: position in the long text, weight)
+/// strictly increasing in position, in O(m²) for m matched sentences: (its weight, its length).
+/// `best_at` is scratch.
+fn heaviest_chain<T>(matches: &[T], at: impl Fn(&T) -> (usize, f64), best_at: &mut Vec<(f64, u32)>) -> (f64, u32) {
     best_at.clear();
     let mut overall = (0.0f64, 0u32);
     for x in 0..matches.len() {
-        let mut b = (matches[x].1, 1);
+        let (px, wx) = at(&matches[x]);
+        let mut b = (wx, 1);
         for y in 0..x {
-            if matches[y].0 < matches[x].0 && best_at[y].0 + matches[x].1 > b.0 {
-                b = (best_at[y].0 + matches[x].1, best_at[y].1 + 1);
+            if at(&matches[y]).0 < px && best_at[y].0 + wx > b.0 {
+                b = (best_at[y].0 + wx, best_at[y].1 + 1);
             }
         }
         best_at.push(b);
@@ -743,10 +743,9 @@ pub(crate) struct Scratch {
     open: Vec<(u32, Mass, f64)>,
     /// The words of one sentence found in the long document: (position there, weight).
     found: Vec<(u32, f64)>,
-    /// Matched sentences: (position in the long document, weight of the short sentence).
-    matches: Vec<(usize, f64)>,
-    /// The same, each with its sentence number in the short document, in the order found.
-    ranked: Vec<(u32, usize, f64)>,
+    /// Matched sentences: (number in the short document, position of its match in the long
+    /// one, its credit), in the order found.
+    matches: Vec<(u32, usize, f64)>,
     best_at: Vec<(f64, u32)>,
 }
 
